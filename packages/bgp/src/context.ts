@@ -14,6 +14,12 @@ export interface CodecContext {
   readonly addPath: ReadonlySet<number>;
   /** NLRI codecs by family; unknown families stay raw. */
   readonly registry: NlriRegistry;
+  /**
+   * The peer is external: eBGP and not a member of our confederation. RFC 7606 error
+   * handling differs for such peers (LOCAL_PREF, ORIGINATOR_ID, CLUSTER_LIST are discarded,
+   * AS_CONFED_* segments are malformed). Absent means internal.
+   */
+  readonly external?: boolean;
 }
 
 export interface ContextOptions {
