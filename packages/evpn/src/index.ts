@@ -1,1 +1,13 @@
-export {};
+export * from './errors.js';
+export * from './iana.js';
+export * from './mac.js';
+export * from './rd.js';
+export * from './esi.js';
+export * from './vtep.js';
+export * from './ext-community.js';
+export * from './pmsi.js';
+export type * from './nlri/types.js';
+export { evpnNlri, registerEvpn, routeTypeOf, evpnRouteKey, formatEvpnRoute, formatEvpnRouteWithRd } from './nlri/evpn.js';
+export { ETHERNET_AD_LENGTH } from './nlri/ethernet-ad.js';
+export { IP_PREFIX_V4_LENGTH, IP_PREFIX_V6_LENGTH } from './nlri/ip-prefix.js';
+export * from './engine/index.js';
