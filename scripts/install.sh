@@ -9,6 +9,8 @@ apt_packages=(
   ca-certificates git build-essential cmake pkg-config python3
   iproute2 iputils-ping ethtool tcpdump tshark iperf3 procps psmisc
   gobgpd frr
+  tcpreplay
+  libuv1-dev
 )
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_packages+=(nodejs npm)
@@ -22,4 +24,8 @@ fi
 apt-get install -y -q --no-install-recommends "${apt_packages[@]}"
 
 npm ci --no-audit --no-fund
+# native/: the netlink addon of the kernel dataplane (cmake-js + node-addon-api, no DPDK).
+echo "install.sh: building native/ (evpn6_netlink.node) with cmake-js"
+npm run build:native -w @evpn6/router
+echo "install.sh: native build ok: $(ls native/build/Release/*.node)"
 npm run build

@@ -1,0 +1,12 @@
+export * from './constants.js';
+export * from './errors.js';
+export * from './addresses.js';
+export type { RawAttribute } from './wire.js';
+export * from './link.js';
+export * from './address.js';
+export * from './neighbor.js';
+export * from './message.js';
+export { NetlinkSocket, nativeNetlinkUnavailable, nativeAddonPath, DEFAULT_RECEIVE_BUFFER_BYTES } from './binding.js';
+export type { NetlinkSocketHandlers, NetlinkSocketOptions } from './binding.js';
+export * from './client.js';
+export * from './rtnl.js';
