@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './file.js';
+export * from './frame.js';
+export * from './reassembly.js';
