@@ -41,7 +41,7 @@ export class NetnsLab {
   private readonly children = new Set<ChildProcess>();
 
   constructor() {
-    this.prefix = `e6t${process.pid}-${++labCount}`;
+    this.prefix = `${process.env['EVPN6_NETNS_PREFIX'] ?? 'e6t'}${process.pid}-${++labCount}`;
     installExitHook();
     liveLabs.add(this);
   }
