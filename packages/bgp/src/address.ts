@@ -37,30 +37,38 @@ export function formatIpv4(b: Uint8Array, off = 0): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
-/** RFC 5952 canonical text: lower case, longest run (≥ 2) of zero groups as "::", first on ties. */
+/**
+ * RFC 5952 canonical text: lower case, longest run (≥ 2) of zero groups as "::", first on ties.
+ * Plain loops and string appends: this builds RIB keys, so it runs once per received prefix.
+ */
 export function formatIpv6(b: Uint8Array, off = 0): string {
-  const g = new Array<number>(8);
-  for (let i = 0; i < 8; i++) g[i] = (b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!;
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    const zero = b[off + 2 * i] === 0 && b[off + 2 * i + 1] === 0;
+    if (zero) {
+      if (runStart < 0) runStart = i;
+      const len = i - runStart + 1;
+      if (len > bestLen) {
+        bestStart = runStart;
+        bestLen = len;
+      }
+    } else runStart = -1;
   }
   // IPv4-mapped addresses keep their dotted tail, as every tool prints them.
-  if (bestStart === 0 && bestLen === 5 && g[5] === 0xffff) return `::ffff:${formatIpv4(b, off + 12)}`;
-  const hex = (from: number, to: number) => g.slice(from, to).map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  if (bestStart === 0 && bestLen === 5 && b[off + 10] === 0xff && b[off + 11] === 0xff) return `::ffff:${formatIpv4(b, off + 12)}`;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    s += ((b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!).toString(16);
+    if (i < 7) s += ':';
+  }
+  return s;
 }
 
 /** Formats 4 bytes as IPv4 and 16 as IPv6; anything else as hex (a raw next hop, say). */

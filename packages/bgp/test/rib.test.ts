@@ -255,6 +255,14 @@ describe('RIB: Adj-RIB-In and Loc-RIB', () => {
       expect(rib.announce('e1', V6, many(20, 1), attrs('a')).prefixLimit).to.equal('warning');
     });
 
+    it('reports a limit that the current count already exceeds when it is set', () => {
+      const rib = newRib();
+      rib.announce('e1', V6, [pfx('2001:db8:1::/48'), pfx('2001:db8:2::/48')], attrs('a'));
+      expect(rib.setPrefixLimit('e1', V6, { limit: 1 })).to.equal('exceeded');
+      expect(rib.setPrefixLimit('e1', V6, { limit: 10 })).to.equal(undefined);
+      expectTypedError(() => rib.setPrefixLimit('e1', V6, { limit: -1 }), RibErrorCode.badConfig);
+    });
+
     it('takes limits per family from the peer options and counts only that family', () => {
       const rib = new Rib<IpPrefix, Attrs>({ routerId: ROUTER_ID, localAs: LOCAL_AS, pathInfo: (a) => a.info });
       rib.addPeer(e1, { prefixLimits: new Map([[V4, { limit: 1 }]]) });

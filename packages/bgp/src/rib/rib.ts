@@ -231,12 +231,13 @@ export class Rib<N extends Nlri = Nlri, A = unknown> {
     return this.finish(op, undefined);
   }
 
-  setPrefixLimit(peerId: string, family: number, limit: PrefixLimit | undefined): void {
+  /** Sets (or clears) a limit; returns the level the current count already reaches, if any. */
+  setPrefixLimit(peerId: string, family: number, limit: PrefixLimit | undefined): PrefixLimitEvent | undefined {
     if (limit && !(limit.limit >= 0)) throw new RibError(RibErrorCode.badConfig, `prefix limit ${limit.limit}`);
     const pf = this.peerFamily(this.peer(peerId), family);
     pf.limit = limit;
     pf.limitState = 0;
-    this.limitCrossing(pf);
+    return this.limitCrossing(pf);
   }
 
   stats(peerId: string, family: number): AdjRibInStats {

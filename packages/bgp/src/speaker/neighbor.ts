@@ -15,7 +15,7 @@ import type { RouteRefreshMessage } from '../messages/route-refresh.js';
 import type { ConnectionHooks } from '../session/connection.js';
 import type { SpeakerCore } from './core.js';
 import type { FamilyInfo } from './families.js';
-import type { DownInfo, NeighborOptions, PeerFamilyStats, PeerSummary } from './types.js';
+import type { DownInfo, ExportFilter, NeighborOptions, PeerFamilyStats, PeerSummary } from './types.js';
 import { createFsm } from '../fsm/config.js';
 import { transition } from '../fsm/transition.js';
 import { collisionCheck, resolveCollision, toBgpId } from '../fsm/collision.js';
@@ -547,6 +547,10 @@ export class Neighbor implements ConnectionHooks {
 
   get nextHopSelf(): boolean {
     return this.opts.nextHopSelf ?? false;
+  }
+
+  get exportFilter(): ExportFilter | undefined {
+    return this.opts.exportFilter;
   }
 
   get nextHopUnchanged(): boolean {

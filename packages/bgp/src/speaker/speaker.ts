@@ -9,6 +9,7 @@ import type { SpeakerCore } from './core.js';
 import type { FamilyInfo } from './families.js';
 import type { RouteAttributes } from './routes.js';
 import type {
+  ExportCandidate,
   MaxPrefixEvent,
   NeighborOptions,
   OriginateInput,
@@ -336,15 +337,30 @@ export class Speaker {
     let m = this.exportCache.get(path.attrs);
     if (m === undefined) this.exportCache.set(path.attrs, (m = new Map()));
     const hit = m.get(key);
-    if (hit !== undefined) return hit ?? undefined;
-    const x = exportRoute(path, to, d, {
-      localAs: this.core.asn,
-      localAddress: local,
-      nextHopSelf: n.nextHopSelf,
-      nextHopUnchanged: n.nextHopUnchanged,
-    });
-    m.set(key, x ?? null);
-    return x;
+    let x: RouteAttributes | undefined;
+    if (hit !== undefined) x = hit ?? undefined;
+    else {
+      x = exportRoute(path, to, d, {
+        localAs: this.core.asn,
+        localAddress: local,
+        nextHopSelf: n.nextHopSelf,
+        nextHopUnchanged: n.nextHopUnchanged,
+      });
+      m.set(key, x ?? null);
+    }
+    // The filter looks at the NLRI too, so it runs after the per-attributes cache, per route.
+    const filter = n.exportFilter;
+    if (x === undefined || filter === undefined) return x;
+    const codec = this.registry.get(path.family >> 8, path.family & 0xff);
+    const candidate: ExportCandidate = {
+      family: codec?.name ?? String(path.family),
+      afi: path.family >> 8,
+      safi: path.family & 0xff,
+      nlri: path.nlri,
+      attributes: x.list,
+      nextHop: x.nextHop,
+    };
+    return filter(candidate) ? x : undefined;
   }
 
   private peerStateChanged(c: PeerStateChange): void {

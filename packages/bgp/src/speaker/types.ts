@@ -84,7 +84,34 @@ export interface NeighborOptions extends TimerOptions {
   readonly shutdown?: boolean | string;
   /** A description for logs and `show`. */
   readonly description?: string;
+  /**
+   * Per-route export veto for this neighbor, called with what would be sent (after the iBGP/eBGP
+   * and reflection rewrites, next hop filled in). Returning false keeps the route from the peer
+   * (and withdraws it if it was sent before). The speaker knows nothing of any family's meaning,
+   * so this is how a family plugs in peer workarounds: @evpn6/evpn's `legacyFrrEvpnFilter` keeps
+   * IPv6 IMET routes and 21-byte PMSI attributes away from stock FRR 8.4, which answers them with
+   * NOTIFICATION 3/9 or 3/5 and would otherwise reset the session on every reconnect.
+   * Keep it pure and cheap: it runs once per route and peer on every export.
+   */
+  readonly exportFilter?: ExportFilter;
 }
+
+/** What an export filter sees of one route on its way to one neighbor. */
+export interface ExportCandidate {
+  /** Family name as the registry spells it ("l2vpn-evpn", "ipv6-unicast"). */
+  readonly family: string;
+  readonly afi: number;
+  readonly safi: number;
+  /** The NLRI, as the family's codec decodes it. */
+  readonly nlri: Nlri;
+  /** Path attributes as they would go out (without MP_REACH_NLRI / NEXT_HOP). */
+  readonly attributes: readonly PathAttribute[];
+  /** The next hop as it would go out (4, 16 or 32 bytes). */
+  readonly nextHop: Uint8Array;
+}
+
+/** True: send the route to this neighbor; false: do not. */
+export type ExportFilter = (route: ExportCandidate) => boolean;
 
 /** Routes to originate (or withdraw): one family, shared attributes. */
 export interface OriginateInput {
