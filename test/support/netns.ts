@@ -10,6 +10,7 @@
  *   lab.ip(a, 'addr', 'add', '2001:db8::1/64', 'dev', 'eth0', 'nodad');
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { missingOf, requirePrereqs } from './prereq.js';
 
 let labCount = 0;
 const liveLabs = new Set<NetnsLab>();
@@ -174,17 +175,10 @@ function run(command: readonly string[]): string {
   }
 }
 
-function hasTool(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-}
-
 /** Why a namespace test cannot run here (not root, tools missing), or null when it can. */
 export function missingPrerequisites(tools: readonly string[] = []): string | null {
   if (process.platform !== 'linux') return 'needs Linux network namespaces';
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'needs root (ip netns add)';
-  const missing = ['ip', ...tools].filter((t) => !hasTool(t));
-  if (missing.length > 0) return `missing tools: ${missing.join(', ')}`;
-  return null;
+  return missingOf({ root: true, binaries: ['ip', ...tools] });
 }
 
 /**
@@ -192,9 +186,5 @@ export function missingPrerequisites(tools: readonly string[] = []): string | nu
  * are missing, except under CI=true, where a missing prerequisite fails instead.
  */
 export function requirePrerequisites(ctx: Mocha.Context, tools: readonly string[] = []): void {
-  const reason = missingPrerequisites(tools);
-  if (reason === null) return;
-  if (process.env['CI'] === 'true') throw new Error(`prerequisite missing under CI: ${reason}`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
+  requirePrereqs(ctx, { root: true, binaries: ['ip', ...tools] });
 }

@@ -19,16 +19,27 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
+export interface Needs {
+  readonly root?: boolean;
+  readonly binaries?: readonly string[];
+}
+
+/** What of `needs` this machine lacks, as one line, or null when nothing is missing. */
+export function missingOf(needs: Needs): string | null {
+  const missing: string[] = [];
+  if (needs.root && !isRoot()) missing.push('root (network namespaces)');
+  for (const b of needs.binaries ?? []) if (!hasBinary(b)) missing.push(`${b} on PATH`);
+  return missing.length === 0 ? null : missing.join(', ');
+}
+
 /**
  * Call from a mocha `before` hook: returns normally when everything is there; otherwise skips the
  * suite with a printed reason, or throws under CI.
  */
-export function requirePrereqs(ctx: Mocha.Context, needs: { root?: boolean; binaries?: readonly string[] }): void {
-  const missing: string[] = [];
-  if (needs.root && !isRoot()) missing.push('root (network namespaces)');
-  for (const b of needs.binaries ?? []) if (!hasBinary(b)) missing.push(`${b} on PATH`);
-  if (missing.length === 0) return;
-  const why = `missing prerequisite: ${missing.join(', ')} (scripts/install.sh installs them)`;
+export function requirePrereqs(ctx: Mocha.Context, needs: Needs): void {
+  const missing = missingOf(needs);
+  if (missing === null) return;
+  const why = `missing prerequisite: ${missing} (scripts/install.sh installs them)`;
   if (IN_CI) throw new Error(`${why}; CI=true, so this is a failure, not a skip`);
   console.log(`      skipped: ${why}`);
   ctx.skip();
