@@ -193,13 +193,15 @@ describe('interop: GoBGP 3.10 over IPv6 (namespaces)', function () {
     await g.cli(['global', 'rib', '-a', 'ipv6', 'add', '2001:db8:300::/48', 'nexthop', THEIRS]);
     await waitFor('the route before the restart', async () => (await s.routes('ipv6-unicast')).find((x) => x.prefix === '2001:db8:300::/48'));
 
-    // A crash: no NOTIFICATION, the TCP connection just dies; GoBGP comes back announcing a restart.
-    await g.restart({ restarting: true });
+    // A crash: no NOTIFICATION, the TCP connection just dies. While GoBGP is away, its route stays, stale.
+    await g.crash();
     const stale = await waitFor('the route to be kept as stale', async () => {
       const r = (await s.routes('ipv6-unicast')).find((x) => x.prefix === '2001:db8:300::/48');
       return r?.stale ? r : undefined;
     }, 20000, 50);
     expect(stale.peer).to.equal(THEIRS);
+    // GoBGP comes back announcing a restart.
+    await g.startAgain({ restarting: true });
 
     // The restarted GoBGP no longer has the route; its End-of-RIB sweeps the stale copy.
     await s.waitEstablished(THEIRS, 30000);

@@ -142,11 +142,21 @@ export class GoBgp {
     await this.proc.stop('SIGTERM');
   }
 
-  /** Kill (no NOTIFICATION) and start again with the same config: a peer restart. */
-  async restart(opts: { restarting?: boolean } = {}): Promise<void> {
+  /** SIGKILL: no NOTIFICATION, the kernel just closes the connection — a crashed peer. */
+  async crash(): Promise<void> {
     await this.proc.stop('SIGKILL');
+  }
+
+  /** Starts gobgpd again with the same config (after crash() or stop()). */
+  async startAgain(opts: { restarting?: boolean } = {}): Promise<void> {
     const o = { ...this.opts, ...(opts.restarting !== undefined ? { restarting: opts.restarting } : {}) };
     this.proc = GoBgp.spawn(o, join(o.dir, 'gobgpd.toml'));
     await waitFor('gobgpd gRPC API after restart', async () => ((await this.cli(['global'])).includes('AS') ? true : undefined), 15000);
+  }
+
+  /** Kill (no NOTIFICATION) and start again with the same config: a peer restart. */
+  async restart(opts: { restarting?: boolean } = {}): Promise<void> {
+    await this.crash();
+    await this.startAgain(opts);
   }
 }

@@ -5,8 +5,9 @@
  * peer state changes arrive as {event: 'peerState', ...} lines.
  */
 import { createInterface } from 'node:readline';
-import { createSpeaker, defaultRegistry, type Speaker } from '@evpn6/bgp';
+import { createSpeaker, defaultRegistry, type NeighborOptions, type Speaker } from '@evpn6/bgp';
 import { registerEvpn } from '@evpn6/evpn';
+import { buildEvpn, evpnRoute, evpnRows, EXPORT_FILTERS, type EvpnSpec } from './evpn-agent.js';
 
 let speaker: Speaker | undefined;
 
@@ -27,9 +28,23 @@ async function run(op: string, a: Record<string, unknown>): Promise<unknown> {
       speaker.on('peerState', (c) => say({ event: 'peerState', ...c }));
       return speaker.listening();
     }
-    case 'addNeighbor':
-      need().addNeighbor(a as never);
+    case 'addNeighbor': {
+      // A filter cannot cross JSON: `exportFilter` names one of EXPORT_FILTERS.
+      const name = a['exportFilter'] as keyof typeof EXPORT_FILTERS | undefined;
+      if (name !== undefined && !(name in EXPORT_FILTERS)) throw new Error(`unknown export filter ${String(name)}`);
+      need().addNeighbor({ ...(a as unknown as NeighborOptions), ...(name !== undefined ? { exportFilter: EXPORT_FILTERS[name] } : {}) });
       return null;
+    }
+    case 'originateEvpn':
+      for (const spec of a['routes'] as EvpnSpec[]) need().originate(buildEvpn(spec));
+      return null;
+    case 'withdrawEvpn':
+      need().withdraw({ family: 'l2vpn-evpn', nlri: (a['routes'] as EvpnSpec[]).map(evpnRoute) });
+      return null;
+    case 'evpnRoutes':
+      return evpnRows(need());
+    case 'peer':
+      return need().peer(a['address'] as string);
     case 'removeNeighbor':
       await need().removeNeighbor(a['address'] as string);
       return null;

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './processes.js';
+import type { EvpnRow, EvpnSpec } from './evpn-agent.js';
 
 const AGENT = fileURLToPath(new URL('./speaker-agent.ts', import.meta.url));
 
@@ -12,6 +13,8 @@ export interface PeerStateEvent {
   state: string;
   previous: string;
   down?: { kind: string; direction?: string; notification?: { code: number; subcode: number; name: string; message?: string } };
+  /** When the test process read the event (Date.now()): for timing checks such as IdleHold backoff. */
+  at?: number;
 }
 
 export interface RouteRow {
@@ -36,7 +39,7 @@ export class RemoteSpeaker {
       } catch {
         return; // not ours (a stray log line)
       }
-      if (msg.event === 'peerState') this.events.push(msg as unknown as PeerStateEvent);
+      if (msg.event === 'peerState') this.events.push({ ...(msg as unknown as PeerStateEvent), at: Date.now() });
       if (msg.id === undefined) return;
       const p = this.pending.get(msg.id);
       if (!p) return;
@@ -77,6 +80,24 @@ export class RemoteSpeaker {
 
   async routes(family: string): Promise<RouteRow[]> {
     return this.call<RouteRow[]>('routes', { family });
+  }
+
+  /** The EVPN Loc-RIB, decoded by the agent (see evpn-agent.ts). */
+  async evpnRoutes(): Promise<EvpnRow[]> {
+    return this.call<EvpnRow[]>('evpnRoutes');
+  }
+
+  async originateEvpn(routes: readonly EvpnSpec[]): Promise<void> {
+    await this.call('originateEvpn', { routes });
+  }
+
+  async withdrawEvpn(routes: readonly EvpnSpec[]): Promise<void> {
+    await this.call('withdrawEvpn', { routes });
+  }
+
+  /** `Speaker.peer(address)`: the summary row (established transitions, last down reason, counters). */
+  async peer(address: string): Promise<{ state: string; establishedTransitions: number; lastDown?: PeerStateEvent['down'] } & Record<string, unknown>> {
+    return this.call('peer', { address });
   }
 
   /** Closes the speaker (Cease to peers) and ends the agent process. */

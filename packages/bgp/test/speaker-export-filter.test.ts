@@ -72,4 +72,17 @@ describe('speaker: per-neighbor exportFilter', function () {
     await until(() => has(b, '2001:db8:1::/48'), 5000, 'B to get it back');
     expect(a.peer('127.0.0.2').establishedTransitions).to.equal(1);
   });
+
+  it('a filter that throws holds that route back and leaves the session alone', async () => {
+    const { a, b, c } = await triangle((cand) => {
+      if (prefixToString(cand.nlri as IpPrefix) === '2001:db8:dead::/48') throw new Error('filter bug');
+      return true;
+    });
+    a.originate({ nlri: ['2001:db8:dead::/48', '2001:db8:beef::/48'] });
+    await until(() => has(c, '2001:db8:dead::/48') && has(b, '2001:db8:beef::/48'), 5000, 'routes to arrive');
+    await sleep(300);
+    expect(has(b, '2001:db8:dead::/48')).to.equal(false);
+    expect(a.peer('127.0.0.2').state).to.equal('Established');
+    expect(a.peer('127.0.0.2').establishedTransitions).to.equal(1);
+  });
 });

@@ -11,3 +11,4 @@ export { evpnNlri, registerEvpn, routeTypeOf, evpnRouteKey, formatEvpnRoute, for
 export { ETHERNET_AD_LENGTH } from './nlri/ethernet-ad.js';
 export { IP_PREFIX_V4_LENGTH, IP_PREFIX_V6_LENGTH } from './nlri/ip-prefix.js';
 export * from './engine/index.js';
+export { legacyFrrEvpnFilter } from './legacy-frr.js';

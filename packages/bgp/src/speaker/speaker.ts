@@ -360,7 +360,15 @@ export class Speaker {
       attributes: x.list,
       nextHop: x.nextHop,
     };
-    return filter(candidate) ? x : undefined;
+    let send: boolean;
+    try {
+      send = filter(candidate);
+    } catch (e) {
+      // A broken filter must not take the session (or the whole Adj-RIB-Out run) down: hold the route back.
+      this.logger.error('export filter threw: route not sent', { peer: to.id, family: candidate.family, error: String(e) });
+      send = false;
+    }
+    return send ? x : undefined;
   }
 
   private peerStateChanged(c: PeerStateChange): void {

@@ -91,7 +91,8 @@ export interface NeighborOptions extends TimerOptions {
    * so this is how a family plugs in peer workarounds: @evpn6/evpn's `legacyFrrEvpnFilter` keeps
    * IPv6 IMET routes and 21-byte PMSI attributes away from stock FRR 8.4, which answers them with
    * NOTIFICATION 3/9 or 3/5 and would otherwise reset the session on every reconnect.
-   * Keep it pure and cheap: it runs once per route and peer on every export.
+   * Keep it pure and cheap: it runs once per route and peer on every export. A filter that
+   * throws holds that route back (and the speaker logs an error).
    */
   readonly exportFilter?: ExportFilter;
 }
