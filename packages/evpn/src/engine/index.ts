@@ -16,3 +16,5 @@ export { EngineError, EngineErrorCode } from './errors.js';
 export type { EngineErrorCodeValue } from './errors.js';
 export { MacVrfEngine, DEFAULT_DUPLICATE_DETECTION } from './engine.js';
 export { PMSI_INGRESS_REPLICATION } from './flood.js';
+export { engineRouteFromBgp, engineKeyFromBgp, bgpRouteFromEngine } from './adapter.js';
+export type { BgpRouteForEngine } from './adapter.js';
