@@ -4,6 +4,7 @@ import type { Nlri, NlriCodec } from './registry.js';
 import { Afi, Safi, UpdateErrorSubcode } from '../iana.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIpv4, formatIpv6, parseIp, toHex } from '../address.js';
+import { flatPrefixText } from './prefix-text.js';
 
 /**
  * An IP prefix as carried in NLRI (RFC 4271 §4.3, RFC 4760 §5):
@@ -42,7 +43,7 @@ function prefixCodec(afi: number, safi: number, name: string, width: 4 | 16): Nl
       }
       const n = (length + 7) >> 3;
       if (r.pos + n > r.end) r.need(n, `${name} prefix bytes`);
-      const address = new Uint8Array(width);
+      const address = addressSlot(width);
       for (let i = 0; i < n; i++) address[i] = r.buf[r.pos + i]!;
       r.pos += n;
       return { pathId, length, address };
@@ -67,6 +68,27 @@ function prefixCodec(afi: number, safi: number, name: string, width: 4 | 16): Nl
   };
 }
 
+/**
+ * Decoded addresses are cut from small shared blocks: a Uint8Array of its own costs about twice
+ * the memory of a view (an ArrayBuffer object per address), and a full table holds a million of
+ * them. The blocks are fresh zeroed memory, never the input buffer, and every slot is handed out
+ * once, so each address is still a copy nobody else writes to. A block lives as long as any
+ * address cut from it; at 1 KiB that bounds what a lone survivor keeps alive.
+ */
+const SLAB_BYTES = 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+function addressSlot(width: number): Uint8Array {
+  if (slabUsed + width > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const a = slab.subarray(slabUsed, slabUsed + width);
+  slabUsed += width;
+  return a;
+}
+
 function masked(p: IpPrefix): Uint8Array {
   const full = p.length >> 3;
   const bits = p.length & 7;
@@ -87,7 +109,7 @@ export const ipv6Unicast = prefixCodec(Afi.IPV6, Safi.UNICAST, 'ipv6-unicast', 1
 /** "2001:db8::/32" or "192.0.2.0/24", host bits cleared. */
 export function prefixToString(p: IpPrefix): string {
   const a = masked(p);
-  return `${a.length === 4 ? formatIpv4(a) : a.length === 16 ? formatIpv6(a) : toHex(a)}/${p.length}`;
+  return flatPrefixText(a, p.length) ?? `${toHex(a)}/${p.length}`;
 }
 
 /** Parses "2001:db8::/32"; a bare address is a host prefix. Host bits must be zero. */

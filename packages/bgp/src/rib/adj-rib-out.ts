@@ -130,6 +130,9 @@ export class AdjRibOut<N extends Nlri = Nlri, A = unknown, X = A> {
       const d = exportDecision(best as Path, of.peer, this.opts.clusterId);
       if (d.export) attrs = this.opts.exportAttributes(best, of.peer, d);
     }
+    // Not sent to this peer and nothing sent or queued at all (the peer the routes come from,
+    // typically): no table to look in, so no keyed lookups per route.
+    if (attrs === undefined && of.sent.size === 0 && of.pending.size === 0) return;
     const sent = of.sent.get(key);
     if (attrs === undefined) {
       if (sent !== undefined) of.pending.set(key, new OutEntry<N, X>(nlri, undefined, undefined, false));

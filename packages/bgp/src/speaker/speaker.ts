@@ -65,6 +65,15 @@ export class Speaker {
   private flushScheduled: NodeJS.Immediate | undefined;
   private closed = false;
   private readonly exportCache = new WeakMap<RouteAttributes, Map<string, RouteAttributes | null>>();
+  /** The inputs and result of the latest export (one attribute set is kept alive until the next one). */
+  private readonly lastExport: LastExport = {
+    attrs: undefined,
+    to: undefined,
+    decision: undefined,
+    local: undefined,
+    family: 0,
+    result: undefined,
+  };
 
   /** @internal Use createSpeaker. */
   constructor(readonly options: SpeakerOptions) {
@@ -332,21 +341,33 @@ export class Speaker {
     const n = this.neighbors.get(to.id);
     const local = n?.sessionLocalAddress;
     if (n === undefined || local === undefined) return undefined;
-    // One result per (attributes, peer session, verdict): NLRI of one UPDATE stay packed together.
-    const key = `${to.id}|${local}|${d.reason}|${d.originatorId ?? ''}|${path.family}`;
-    let m = this.exportCache.get(path.attrs);
-    if (m === undefined) this.exportCache.set(path.attrs, (m = new Map()));
-    const hit = m.get(key);
     let x: RouteAttributes | undefined;
-    if (hit !== undefined) x = hit ?? undefined;
-    else {
-      x = exportRoute(path, to, d, {
-        localAs: this.core.asn,
-        localAddress: local,
-        nextHopSelf: n.nextHopSelf,
-        nextHopUnchanged: n.nextHopUnchanged,
-      });
-      m.set(key, x ?? null);
+    const last = this.lastExport;
+    if (last.attrs === path.attrs && last.to === to && last.decision === d && last.local === local && last.family === path.family) {
+      // The routes of one UPDATE come one after another with the same inputs: no cache key to build.
+      x = last.result;
+    } else {
+      // One result per (attributes, peer session, verdict): NLRI of one UPDATE stay packed together.
+      const key = `${to.id}|${local}|${d.reason}|${d.originatorId ?? ''}|${path.family}`;
+      let m = this.exportCache.get(path.attrs);
+      if (m === undefined) this.exportCache.set(path.attrs, (m = new Map()));
+      const hit = m.get(key);
+      if (hit !== undefined) x = hit ?? undefined;
+      else {
+        x = exportRoute(path, to, d, {
+          localAs: this.core.asn,
+          localAddress: local,
+          nextHopSelf: n.nextHopSelf,
+          nextHopUnchanged: n.nextHopUnchanged,
+        });
+        m.set(key, x ?? null);
+      }
+      last.attrs = path.attrs;
+      last.to = to;
+      last.decision = d;
+      last.local = local;
+      last.family = path.family;
+      last.result = x;
     }
     // The filter looks at the NLRI too, so it runs after the per-attributes cache, per route.
     const filter = n.exportFilter;
@@ -418,6 +439,15 @@ export class Speaker {
     const pending = [...this.closingSockets].map((s) => new Promise<void>((resolve) => (s.destroyed && s.closed ? resolve() : s.once('close', () => resolve()))));
     await Promise.all(pending);
   }
+}
+
+interface LastExport {
+  attrs: RouteAttributes | undefined;
+  to: PeerRef | undefined;
+  decision: ExportDecision | undefined;
+  local: string | undefined;
+  family: number;
+  result: RouteAttributes | undefined;
 }
 
 const NLRI_CTX = createContext();
