@@ -65,6 +65,7 @@ export function neighborSettings(
     ...(opts.connectRetry !== undefined ? { connectRetryTime: opts.connectRetry } : {}),
     ...(opts.idleHold !== undefined ? { idleHoldTime: opts.idleHold } : {}),
     ...(opts.idleHoldMax !== undefined ? { idleHoldTimeMax: opts.idleHoldMax } : {}),
+    ...(opts.delayOpen !== undefined ? { delayOpen: true, delayOpenTime: opts.delayOpen } : {}),
     passiveOnly: opts.passive ?? false,
   };
   const limits = new Map<number, PrefixLimit>();

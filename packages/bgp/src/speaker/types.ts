@@ -17,6 +17,11 @@ export interface TimerOptions {
   /** First wait before an automatic restart after a failure; doubles per failure up to idleHoldMax (1 s to 120 s). */
   readonly idleHold?: number;
   readonly idleHoldMax?: number;
+  /**
+   * RFC 4271 DelayOpen: after the TCP connection comes up, wait this many seconds (1..240) for
+   * the peer's OPEN before sending ours. Off unless set.
+   */
+  readonly delayOpen?: number;
 }
 
 export interface SpeakerOptions extends TimerOptions {
