@@ -268,7 +268,7 @@ async function measureGobgp(stream: RouteStream): Promise<Measured> {
   proc.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   const pid = proc.pid;
   if (pid === undefined) throw new Error('could not start gobgpd');
-  const cli = async (args: readonly string[]) => (await run('gobgp', [...api, ...args], { timeout: 20000, maxBuffer: 16 << 20 })).stdout;
+  const cli = async (args: readonly string[]) => (await run('gobgp', [...api, ...args], { timeout: 60000, maxBuffer: 16 << 20 })).stdout;
   const accepted = async () => {
     const j = JSON.parse(await cli(['neighbor', GENERATOR_ADDRESS, '-j'])) as { afi_safis?: { state?: { accepted?: number } }[] };
     let sum = 0;
@@ -309,7 +309,15 @@ async function measureGobgp(stream: RouteStream): Promise<Measured> {
     // it down more the more routes it holds. Instead its CPU time is sampled (/proc, cheap): once
     // it has been idle for a while the CLI is asked once, and if all N are in, the end is the
     // last sample in which gobgpd was still busy.
-    const doneAt = await waitIdleWith(pid, async () => (await accepted()) >= stream.routes, () => session?.error);
+    // A CLI call that times out while gobgpd is still digesting just means "not yet".
+    const allIn = async () => {
+      try {
+        return (await accepted()) >= stream.routes;
+      } catch {
+        return false;
+      }
+    };
+    const doneAt = await waitIdleWith(pid, allIn, () => session?.error);
     const rss = vmRss(pid);
     return { seconds: Number(doneAt - t0) / 1e9, rssPerRoute: (rss - rss0) / stream.routes };
   } finally {
