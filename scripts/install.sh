@@ -11,6 +11,7 @@ apt_packages=(
   gobgpd frr
   tcpreplay
   libuv1-dev
+  clang libclang-rt-14-dev   # libFuzzer harness of the forwarder core (native/fuzz/run.sh)
 )
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_packages+=(nodejs npm)

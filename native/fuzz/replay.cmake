@@ -1,0 +1,10 @@
+# Runs the libFuzzer binary once over every committed regression input (libFuzzer takes files as arguments).
+file(GLOB inputs "${DIR}/*")
+list(FILTER inputs EXCLUDE REGEX "README")
+if(NOT inputs)
+  message(FATAL_ERROR "no regression inputs in ${DIR}")
+endif()
+execute_process(COMMAND ${FUZZER} ${inputs} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "fwd_fuzz failed on a regression input (exit ${rc})")
+endif()
