@@ -53,7 +53,7 @@ describe('test support: namespace labs', function () {
     try {
       const a = lab.add('a');
       const b = lab.add('b');
-      expect(a.startsWith(`e6t${process.pid}-`)).to.equal(true);
+      expect(a.startsWith(`${process.env['EVPN6_NETNS_PREFIX'] ?? 'e6t'}${process.pid}-`)).to.equal(true);
       lab.veth(a, 'x0', b, 'x1');
       lab.ip(a, 'addr', 'add', '2001:db8:77::1/64', 'dev', 'x0', 'nodad');
       lab.ip(b, 'addr', 'add', '2001:db8:77::2/64', 'dev', 'x1', 'nodad');
