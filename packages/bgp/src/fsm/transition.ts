@@ -177,7 +177,11 @@ function connectOrActive(state: FsmState, ev: FsmEvent): FsmResult {
   }
 }
 
-function openSent(state: FsmState, ev: FsmEvent): FsmResult {
+/**
+ * Events that OpenSent, OpenConfirm and Established answer alike: a stop sends Cease, an
+ * expired hold timer sends 4/0, a lost collision sends 6/7. Undefined for every other event.
+ */
+function onceConnected(state: FsmState, ev: FsmEvent): FsmResult | undefined {
   switch (ev.type) {
     case 'ManualStop':
     case 'AutomaticStop':
@@ -188,6 +192,17 @@ function openSent(state: FsmState, ev: FsmEvent): FsmResult {
       s.expired('Hold');
       return failure(s, 'HoldTimerExpired', ev.type, HOLD_TIMER_EXPIRED);
     }
+    case 'OpenCollisionDump':
+      return failure(new Step(state), 'CollisionDump', ev.type, COLLISION);
+    default:
+      return undefined;
+  }
+}
+
+function openSent(state: FsmState, ev: FsmEvent): FsmResult {
+  const shared = onceConnected(state, ev);
+  if (shared) return shared;
+  switch (ev.type) {
     case 'TcpConnectionFails': {
       const s = new Step(state);
       s.stop('Hold');
@@ -209,8 +224,6 @@ function openSent(state: FsmState, ev: FsmEvent): FsmResult {
     case 'BGPHeaderErr':
     case 'BGPOpenMsgErr':
       return failure(new Step(state), 'LocalError', ev.type, fromInput(ev.notification));
-    case 'OpenCollisionDump':
-      return failure(new Step(state), 'CollisionDump', ev.type, COLLISION);
     case 'NotifMsgVerErr':
       return peerNotification(new Step(state), ev.type, fromInput(ev.notification), 'keep');
     case 'NotifMsg':
@@ -226,16 +239,9 @@ function openSent(state: FsmState, ev: FsmEvent): FsmResult {
 }
 
 function openConfirm(state: FsmState, ev: FsmEvent): FsmResult {
+  const shared = onceConnected(state, ev);
+  if (shared) return shared;
   switch (ev.type) {
-    case 'ManualStop':
-    case 'AutomaticStop':
-      return stopEvent(new Step(state), ev);
-    case 'HoldTimer_Expires': {
-      if (!state.running.Hold) return unchanged(state);
-      const s = new Step(state);
-      s.expired('Hold');
-      return failure(s, 'HoldTimerExpired', ev.type, HOLD_TIMER_EXPIRED);
-    }
     case 'KeepaliveTimer_Expires': {
       if (!state.running.Keepalive) return unchanged(state);
       const s = new Step(state);
@@ -252,8 +258,6 @@ function openConfirm(state: FsmState, ev: FsmEvent): FsmResult {
     case 'BGPHeaderErr':
     case 'BGPOpenMsgErr':
       return failure(new Step(state), 'LocalError', ev.type, fromInput(ev.notification));
-    case 'OpenCollisionDump':
-      return failure(new Step(state), 'CollisionDump', ev.type, COLLISION);
     case 'KeepAliveMsg': {
       const s = new Step(state);
       if (state.holdTime > 0) s.start('Hold', state.holdTime);
@@ -286,16 +290,9 @@ function heardFromPeer(state: FsmState, first: 'ProcessUpdate' | 'ProcessRouteRe
 }
 
 function established(state: FsmState, ev: FsmEvent): FsmResult {
+  const shared = onceConnected(state, ev);
+  if (shared) return shared;
   switch (ev.type) {
-    case 'ManualStop':
-    case 'AutomaticStop':
-      return stopEvent(new Step(state), ev);
-    case 'HoldTimer_Expires': {
-      if (!state.running.Hold) return unchanged(state);
-      const s = new Step(state);
-      s.expired('Hold');
-      return failure(s, 'HoldTimerExpired', ev.type, HOLD_TIMER_EXPIRED);
-    }
     case 'KeepaliveTimer_Expires': {
       if (!state.running.Keepalive) return unchanged(state);
       return { state, actions: [{ type: 'SendKeepalive' }, { type: 'StartTimer', timer: 'Keepalive', seconds: state.keepaliveTime }] };
@@ -325,8 +322,6 @@ function established(state: FsmState, ev: FsmEvent): FsmResult {
     case 'UpdateMsgErr':
     case 'BGPHeaderErr':
       return failure(new Step(state), 'LocalError', ev.type, fromInput(ev.notification));
-    case 'OpenCollisionDump':
-      return failure(new Step(state), 'CollisionDump', ev.type, COLLISION);
     case 'BGPOpen':
     case 'BGPOpen_with_DelayOpenTimer_running':
     case 'BGPOpenMsgErr':
