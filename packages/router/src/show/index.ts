@@ -1,0 +1,12 @@
+export type * from './types.js';
+export { formatUptime } from './format.js';
+export { showBgpSummary, showBgpSummaryJson } from './bgp-summary.js';
+export type { SummaryJson, SummaryFamilyJson, SummaryPeerJson } from './bgp-summary.js';
+export { showBgpNeighbors, showBgpNeighborsJson } from './bgp-neighbors.js';
+export type { NeighborJson, NeighborFamilyJson, LastResetJson } from './bgp-neighbors.js';
+export { showBgpEvpn, showBgpEvpnJson } from './bgp-evpn.js';
+export type { EvpnTableJson, EvpnRdJson, EvpnPrefixJson, EvpnPathJson } from './bgp-evpn.js';
+export { showEvpnVni, showEvpnVniDetail, showEvpnVniJson, showEvpnMac, showEvpnMacJson } from './evpn-vni.js';
+export type { VniJson, MacJson, MacVniJson } from './evpn-vni.js';
+export { showDataplaneStats, showDataplaneStatsJson } from './dataplane.js';
+export type { DataplaneStatsJson } from './dataplane.js';

@@ -1,0 +1,197 @@
+/**
+ * KernelDataplane against a real kernel, inside a namespace: VNI discovery from a bridge + vxlan
+ * device, remote MAC and flood programming checked with `bridge -j fdb show`, clean removal,
+ * start-up reconciliation of a stale extern_learn entry, and a local MAC learned from a host ping.
+ * The dataplane runs in test/support/dataplane-agent.ts, started with `ip netns exec`.
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ForwardingIntent } from '@evpn6/evpn';
+import { netlink } from '@evpn6/router';
+import type { dataplane } from '@evpn6/router';
+import { NetnsLab } from './support/netns.js';
+import { requirePrereqs } from './support/prereq.js';
+import { waitFor } from './support/processes.js';
+
+const AGENT = fileURLToPath(new URL('./support/dataplane-agent.ts', import.meta.url));
+const HOST_MAC = '02:00:5e:00:53:77';
+const LOCAL_VTEP = '2001:db8::1';
+
+interface AgentError {
+  code?: string;
+  message?: string;
+}
+
+class Agent {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: AgentError): void }>();
+  readonly events: dataplane.DataplaneEvent[] = [];
+  readonly ready: Promise<void>;
+
+  constructor(readonly child: ChildProcess) {
+    let onReady!: () => void;
+    this.ready = new Promise((r) => (onReady = r));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const msg = JSON.parse(line) as { id?: number; result?: unknown; error?: AgentError; event?: dataplane.DataplaneEvent; ready?: boolean };
+      if (msg.ready !== undefined) onReady();
+      else if (msg.event !== undefined) this.events.push(msg.event);
+      else if (msg.id !== undefined) {
+        const w = this.waiting.get(msg.id);
+        this.waiting.delete(msg.id);
+        if (msg.error !== undefined) w?.reject(msg.error);
+        else w?.resolve(msg.result);
+      }
+    });
+  }
+
+  call<T>(op: string, args: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
+    });
+  }
+}
+
+interface BridgeFdb {
+  mac: string;
+  dst?: string;
+  flags: string[];
+}
+
+describe('KernelDataplane in a namespace', function () {
+  this.timeout(60000);
+  const lab = new NetnsLab();
+  let r = '';
+  let h = '';
+  let agent: Agent;
+
+  /** Control-plane entries on vx0 as `mac>dst`, sorted. */
+  const vxlanEntries = () =>
+    (JSON.parse(lab.exec(r, 'bridge', '-j', 'fdb', 'show', 'dev', 'vx0')) as BridgeFdb[])
+      .filter((e) => e.dst !== undefined)
+      .map((e) => `${e.mac}>${e.dst}${e.flags.includes('extern_learn') ? ' ext' : ''}`)
+      .sort();
+
+  const intents: ForwardingIntent[] = [
+    { kind: 'remoteMac', op: 'add', vni: 550, mac: '02:00:5e:00:53:a1', vtep: '2001:db8::2' },
+    { kind: 'floodVtep', op: 'add', vni: 550, vtep: '2001:db8::2' },
+    { kind: 'floodVtep', op: 'add', vni: 550, vtep: '2001:db8::3' },
+    { kind: 'allowVtep', op: 'add', vni: 550, vtep: '2001:db8::2' },
+  ];
+
+  before(async function () {
+    requirePrereqs(this, { root: true, binaries: ['ip', 'bridge', 'ping'] });
+    const why = netlink.nativeNetlinkUnavailable();
+    if (why !== null) throw new Error(`dataplane tests need the native addon: ${why}`);
+    r = lab.add('r');
+    h = lab.add('h');
+    lab.ip(r, 'link', 'add', 'br0', 'type', 'bridge');
+    lab.ip(r, 'link', 'add', 'u0', 'type', 'veth', 'peer', 'name', 'u1');
+    lab.ip(r, 'link', 'set', 'u0', 'up');
+    lab.ip(r, 'link', 'set', 'u1', 'up');
+    lab.ip(r, 'addr', 'add', `${LOCAL_VTEP}/64`, 'dev', 'u0', 'nodad');
+    lab.ip(r, 'link', 'add', 'vx0', 'type', 'vxlan', 'id', '550', 'local', LOCAL_VTEP, 'dstport', '4789', 'nolearning');
+    lab.ip(r, 'link', 'set', 'vx0', 'master', 'br0');
+    lab.ip(r, 'link', 'set', 'vx0', 'up');
+    lab.veth(r, 'p0', h, 'eth0', undefined, HOST_MAC);
+    lab.ip(r, 'link', 'set', 'p0', 'master', 'br0');
+    lab.ip(r, 'link', 'set', 'br0', 'up');
+    lab.ip(r, 'addr', 'add', '2001:db8:5::1/64', 'dev', 'br0', 'nodad');
+    lab.ip(h, 'addr', 'add', '2001:db8:5::2/64', 'dev', 'eth0', 'nodad');
+    const child = spawn('ip', ['netns', 'exec', r, process.execPath, '--conditions=@evpn6/source', '--import', 'tsx', AGENT], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    agent = new Agent(child);
+    await Promise.race([
+      agent.ready,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('dataplane agent did not start')), 20000)),
+    ]);
+  });
+
+  after(async () => {
+    if (agent !== undefined && agent.child.exitCode === null) {
+      const exited = new Promise((res) => agent.child.once('exit', res));
+      agent.child.stdin!.write(`${JSON.stringify({ id: 0, op: 'exit' })}\n`);
+      const t = setTimeout(() => agent.child.pid !== undefined && process.kill(agent.child.pid, 'SIGKILL'), 3000);
+      await exited;
+      clearTimeout(t);
+    }
+    lab.teardown();
+  });
+
+  it('discovers VNI 550 with its IPv6 local VTEP', async () => {
+    const vnis = await agent.call<dataplane.VniInfo[]>('start');
+    expect(vnis).to.deep.equal([{ vni: 550, localVtep: LOCAL_VTEP, port: 4789, device: 'vx0' }]);
+    expect(agent.events).to.deep.include({ kind: 'vni-added', info: vnis[0] });
+  });
+
+  it('programs remote MAC and flood intents as extern_learn / all-zero entries', async () => {
+    const stats = await agent.call<dataplane.DataplaneStats>('apply', { intents });
+    expect(stats).to.include({ remoteMacs: 1, floodEntries: 2, errors: 0 });
+    expect(vxlanEntries()).to.deep.equal(['00:00:00:00:00:00>2001:db8::2 ext', '00:00:00:00:00:00>2001:db8::3 ext', '02:00:5e:00:53:a1>2001:db8::2 ext']);
+  });
+
+  it('removes them on withdraw', async () => {
+    const removes = intents.map((i) => ({ ...i, op: 'remove' }));
+    const stats = await agent.call<dataplane.DataplaneStats>('apply', { intents: removes });
+    expect(stats).to.include({ remoteMacs: 0, floodEntries: 0 });
+    expect(vxlanEntries()).to.deep.equal([]);
+  });
+
+  it('after a crash, a restart reconciles a stale extern_learn entry away', async () => {
+    await agent.call('apply', { intents });
+    await agent.call('crash');
+    lab.exec(r, 'bridge', 'fdb', 'add', '02:00:5e:00:53:b2', 'dev', 'vx0', 'dst', '2001:db8::9', 'self', 'extern_learn');
+    expect(vxlanEntries()).to.have.length(4);
+    await agent.call('start');
+    const stats = await agent.call<dataplane.DataplaneStats>('stats');
+    expect(stats).to.include({ staleRemoved: 4, remoteMacs: 0, floodEntries: 0 });
+    expect(vxlanEntries()).to.deep.equal([]);
+  });
+
+  it('learns the MAC of a host that pings over a bridge port, and sees it go', async () => {
+    lab.tryExec(r, 'bridge', 'fdb', 'del', HOST_MAC, 'dev', 'p0', 'master');
+    const from = agent.events.length;
+    lab.tryExec(h, 'ping', '-6', '-c', '1', '-W', '1', '2001:db8:5::1');
+    const e = await waitFor(
+      'mac-learned',
+      () => agent.events.slice(from).find((x) => x.kind === 'mac-learned' && x.mac === HOST_MAC),
+      10000,
+      50,
+    );
+    expect(e).to.deep.equal({ kind: 'mac-learned', vni: 550, mac: HOST_MAC, port: 'p0' });
+    // The entry going away (as ageing or a flush does it) is a mac-aged event.
+    const before = agent.events.length;
+    lab.exec(r, 'bridge', 'fdb', 'del', HOST_MAC, 'dev', 'p0', 'master');
+    const aged = await waitFor('mac-aged', () => agent.events.slice(before).find((x) => x.kind === 'mac-aged' && x.mac === HOST_MAC), 10000, 50);
+    expect(aged).to.deep.equal({ kind: 'mac-aged', vni: 550, mac: HOST_MAC });
+  });
+
+  it('follows a vxlan device added, its local address changed, and removed at run time', async () => {
+    const seen = (what: string, match: (e: dataplane.DataplaneEvent) => boolean) => {
+      const from = agent.events.length;
+      return () => waitFor(what, () => agent.events.slice(from).find(match), 10000, 50);
+    };
+    const added = seen('vni-added 660', (e) => e.kind === 'vni-added' && e.info.vni === 660);
+    lab.ip(r, 'link', 'add', 'vx1', 'type', 'vxlan', 'id', '660', 'local', LOCAL_VTEP, 'dstport', '4789', 'nolearning');
+    expect(await added()).to.deep.equal({ kind: 'vni-added', info: { vni: 660, localVtep: LOCAL_VTEP, port: 4789, device: 'vx1' } });
+    // The kernel only notifies changes of a device that is up (a down one is re-read when it comes up).
+    lab.ip(r, 'link', 'set', 'vx1', 'up');
+    const changed = seen('local-vtep-changed 660', (e) => e.kind === 'local-vtep-changed');
+    lab.ip(r, 'link', 'set', 'vx1', 'type', 'vxlan', 'local', '2001:db8::7');
+    expect(await changed()).to.deep.equal({ kind: 'local-vtep-changed', vni: 660, localVtep: '2001:db8::7' });
+    const removed = seen('vni-removed 660', (e) => e.kind === 'vni-removed');
+    lab.ip(r, 'link', 'del', 'vx1');
+    expect(await removed()).to.deep.equal({ kind: 'vni-removed', vni: 660 });
+  });
+
+  it('stop removes everything it installed', async () => {
+    await agent.call('apply', { intents });
+    expect(vxlanEntries()).to.have.length(3);
+    await agent.call('stop');
+    expect(vxlanEntries()).to.deep.equal([]);
+  });
+});
