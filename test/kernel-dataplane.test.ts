@@ -5,12 +5,11 @@
  * The dataplane runs in test/support/dataplane-agent.ts, started with `ip netns exec`.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ForwardingIntent } from '@evpn6/evpn';
 import { netlink } from '@evpn6/router';
 import type { dataplane } from '@evpn6/router';
+import { NamespaceAgent } from './support/ns-agent.js';
 import { NetnsLab } from './support/netns.js';
 import { requirePrereqs } from './support/prereq.js';
 import { waitFor } from './support/processes.js';
@@ -19,41 +18,8 @@ const AGENT = fileURLToPath(new URL('./support/dataplane-agent.ts', import.meta.
 const HOST_MAC = '02:00:5e:00:53:77';
 const LOCAL_VTEP = '2001:db8::1';
 
-interface AgentError {
-  code?: string;
-  message?: string;
-}
 
-class Agent {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: AgentError): void }>();
-  readonly events: dataplane.DataplaneEvent[] = [];
-  readonly ready: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    let onReady!: () => void;
-    this.ready = new Promise((r) => (onReady = r));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const msg = JSON.parse(line) as { id?: number; result?: unknown; error?: AgentError; event?: dataplane.DataplaneEvent; ready?: boolean };
-      if (msg.ready !== undefined) onReady();
-      else if (msg.event !== undefined) this.events.push(msg.event);
-      else if (msg.id !== undefined) {
-        const w = this.waiting.get(msg.id);
-        this.waiting.delete(msg.id);
-        if (msg.error !== undefined) w?.reject(msg.error);
-        else w?.resolve(msg.result);
-      }
-    });
-  }
-
-  call<T>(op: string, args: Record<string, unknown> = {}): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
-    });
-  }
-}
+type Agent = NamespaceAgent<dataplane.DataplaneEvent>;
 
 interface BridgeFdb {
   mac: string;
@@ -101,24 +67,11 @@ describe('KernelDataplane in a namespace', function () {
     lab.ip(r, 'link', 'set', 'br0', 'up');
     lab.ip(r, 'addr', 'add', '2001:db8:5::1/64', 'dev', 'br0', 'nodad');
     lab.ip(h, 'addr', 'add', '2001:db8:5::2/64', 'dev', 'eth0', 'nodad');
-    const child = spawn('ip', ['netns', 'exec', r, process.execPath, '--conditions=@evpn6/source', '--import', 'tsx', AGENT], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    agent = new Agent(child);
-    await Promise.race([
-      agent.ready,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('dataplane agent did not start')), 20000)),
-    ]);
+    agent = await NamespaceAgent.start(r, AGENT, (m) => m.event as dataplane.DataplaneEvent);
   });
 
   after(async () => {
-    if (agent !== undefined && agent.child.exitCode === null) {
-      const exited = new Promise((res) => agent.child.once('exit', res));
-      agent.child.stdin!.write(`${JSON.stringify({ id: 0, op: 'exit' })}\n`);
-      const t = setTimeout(() => agent.child.pid !== undefined && process.kill(agent.child.pid, 'SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
+    await agent?.stop();
     lab.teardown();
   });
 

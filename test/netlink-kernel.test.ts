@@ -5,13 +5,12 @@
  * The API runs in test/netlink-agent.ts, started inside the namespace with `ip netns exec`.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { netlink } from '@evpn6/router';
+import { NamespaceAgent } from './support/ns-agent.js';
 import { NetnsLab } from './support/netns.js';
 import { requirePrereqs } from './support/prereq.js';
 import { waitFor } from './support/processes.js';
@@ -19,52 +18,10 @@ import { waitFor } from './support/processes.js';
 const AGENT = fileURLToPath(new URL('./netlink-agent.ts', import.meta.url));
 const HOST_MAC = '02:00:5e:00:53:77';
 
-interface AgentError {
-  name?: string;
-  code?: string;
-  message?: string;
-}
 
 /** The agent process: JSON lines in, JSON lines out. */
-class Agent {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: AgentError): void }>();
-  readonly events: { event: string; type?: number; body?: Record<string, unknown>; code?: string }[] = [];
-  readonly ready: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    let onReady!: () => void;
-    this.ready = new Promise((r) => (onReady = r));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const msg = JSON.parse(line) as { id?: number; result?: unknown; error?: AgentError; event?: string; ready?: number };
-      if (msg.ready !== undefined) onReady();
-      else if (msg.event !== undefined) this.events.push(msg as Agent['events'][number]);
-      else if (msg.id !== undefined) {
-        const w = this.waiting.get(msg.id);
-        this.waiting.delete(msg.id);
-        if (msg.error !== undefined) w?.reject(msg.error);
-        else w?.resolve(msg.result);
-      }
-    });
-  }
-
-  call<T>(op: string, args: Record<string, unknown> = {}): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin!.write(`${JSON.stringify({ id, op, args })}\n`);
-    });
-  }
-
-  async failure(op: string, args: Record<string, unknown> = {}): Promise<AgentError> {
-    try {
-      await this.call(op, args);
-    } catch (e) {
-      return e as AgentError;
-    }
-    throw new Error(`${op} was expected to fail`);
-  }
-}
+type NetlinkEvent = { event: string; type?: number; body?: Record<string, unknown>; code?: string };
+type Agent = NamespaceAgent<NetlinkEvent>;
 
 interface BridgeFdb {
   mac: string;
@@ -125,24 +82,11 @@ describe('netlink in a namespace: FDB programming and monitoring', function () {
     lab.ip(h, 'addr', 'add', '2001:db8:5::2/64', 'dev', 'eth0', 'nodad');
     vx0 = ifindex(r, 'vx0');
 
-    const child = spawn('ip', ['netns', 'exec', r, process.execPath, '--conditions=@evpn6/source', '--import', 'tsx', AGENT], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    agent = new Agent(child);
-    await Promise.race([
-      agent.ready,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('netlink agent did not start')), 20000)),
-    ]);
+    agent = await NamespaceAgent.start(r, AGENT, (m) => m as NetlinkEvent);
   });
 
   after(async () => {
-    if (agent !== undefined && agent.child.exitCode === null) {
-      const exited = new Promise((res) => agent.child.once('exit', res));
-      agent.child.stdin!.write(`${JSON.stringify({ id: 0, op: 'exit' })}\n`);
-      const t = setTimeout(() => agent.child.pid !== undefined && process.kill(agent.child.pid, 'SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
+    await agent?.stop();
     lab.teardown();
     if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
   });
