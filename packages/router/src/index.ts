@@ -7,3 +7,4 @@ export type { CliIo } from './cli/output.js';
 export * as netlink from './netlink/index.js';
 export * as dataplane from './dataplane/index.js';
 export * as show from './show/index.js';
+export * as daemon from './daemon/index.js';

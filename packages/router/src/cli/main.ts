@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './check.js';
 import { DECODE_USAGE, runDecode } from './decode.js';
+import { RUN_USAGE, runRun } from './run.js';
+import { SHOW_USAGE, runShow } from './show.js';
 import { ExitCode, processIo } from './output.js';
 import type { CliIo } from './output.js';
 
 export const MAIN_USAGE = `usage: evpn6 COMMAND [options]
 
 Commands:
+  run -f FILE [--dataplane KIND]     run the router (BGP EVPN speaker + dataplane) in the foreground
+  show WORDS... [--json]             ask a running router: bgp summary, evpn mac vni all, ... (vtysh words)
   check -f FILE                      check a configuration file (FRR syntax, see docs/config.md)
   decode --pcap FILE | --hex HEX     decode BGP messages (EVPN included) from a capture or hex
 
@@ -55,6 +59,43 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       if (file === undefined) return usageError(io, 'check needs a file (-f FILE)', CHECK_USAGE);
       if (p.positionals.length > (p.values['file'] === undefined ? 1 : 0)) return usageError(io, 'check takes one file', CHECK_USAGE);
       return runCheck(io, file, p.values['json'] === true);
+    }
+    case 'run': {
+      const p = parse(
+        io,
+        rest,
+        {
+          file: { type: 'string', short: 'f' },
+          dataplane: { type: 'string' },
+          'bgp-port': { type: 'string' },
+          socket: { type: 'string' },
+          'log-level': { type: 'string' },
+        },
+        RUN_USAGE,
+      );
+      if (typeof p === 'number') return p;
+      if (p.values['help']) {
+        io.out(RUN_USAGE);
+        return ExitCode.ok;
+      }
+      const file = p.values['file'] as string | undefined;
+      if (file === undefined) return usageError(io, 'run needs a configuration file (-f FILE)', RUN_USAGE);
+      return runRun(io, {
+        file,
+        dataplane: (p.values['dataplane'] as string | undefined) ?? 'kernel',
+        bgpPort: p.values['bgp-port'] as string | undefined,
+        socket: p.values['socket'] as string | undefined,
+        logLevel: p.values['log-level'] as string | undefined,
+      });
+    }
+    case 'show': {
+      const p = parse(io, rest, { json: { type: 'boolean' }, socket: { type: 'string' } }, SHOW_USAGE, true);
+      if (typeof p === 'number') return p;
+      if (p.values['help']) {
+        io.out(SHOW_USAGE);
+        return ExitCode.ok;
+      }
+      return runShow(io, p.positionals, p.values['json'] === true, p.values['socket'] as string | undefined);
     }
     case 'decode': {
       const p = parse(

@@ -107,7 +107,11 @@ export class KernelDataplane implements Dataplane {
 
   vnis(): VniInfo[] {
     const out: VniInfo[] = [];
-    for (const d of this.devices.values()) if (d.vxlan !== undefined) out.push(d.vxlan);
+    for (const d of this.devices.values()) {
+      if (d.vxlan === undefined) continue;
+      const bridge = d.master === undefined ? undefined : this.links.get(d.master);
+      out.push({ ...d.vxlan, ifindex: d.index, ...(bridge !== undefined ? { bridge: { name: bridge.name, ifindex: bridge.index } } : {}) });
+    }
     return out;
   }
 

@@ -11,8 +11,12 @@ export interface VniInfo {
   readonly localVtep: string | null;
   /** UDP destination port. */
   readonly port: number;
-  /** Device name, for logs. */
+  /** Device name, for logs and `show evpn vni`. */
   readonly device: string;
+  /** The device's interface index, where the dataplane has one. */
+  readonly ifindex?: number;
+  /** The bridge the device is a port of (the SVI of `show evpn vni detail`), when known. */
+  readonly bridge?: { readonly name: string; readonly ifindex: number };
 }
 
 export type DataplaneEvent =

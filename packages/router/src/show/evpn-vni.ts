@@ -117,7 +117,7 @@ function macJson(v: ShowVni, m: MacSnapshot): MacJson {
     mac: m.mac,
     type: m.type,
     flags: (m.sticky ? 'S' : '') + (m.frozen ? 'D' : ''),
-    interface: m.type === 'local' ? v.localInterface : null,
+    interface: m.type === 'local' ? (v.macInterfaces?.get(m.mac) ?? v.localInterface) : null,
     remoteVtep: m.type === 'remote' ? m.vtep : null,
     vlan: null,
     localSequence: m.localSequence,

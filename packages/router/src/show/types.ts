@@ -40,6 +40,8 @@ export interface ShowVni {
   readonly sviIfindex: number;
   /** Access interface that local MACs were learned on (the "Intf" column). */
   readonly localInterface: string;
+  /** Per local MAC, the port it was learned on, where it differs by MAC; else `localInterface`. */
+  readonly macInterfaces?: ReadonlyMap<string, string>;
   /** Multicast group; '' for head-end replication only. */
   readonly mcastGroup: string;
 }

@@ -1,0 +1,17 @@
+export { Router } from './router.js';
+export type { RouterOptions, ReloadResult } from './router.js';
+export { startDaemon, hostInterfaces, DATAPLANE_KINDS } from './daemon.js';
+export type { Daemon, DaemonOptions, DataplaneKind } from './daemon.js';
+export { ControlServer, MAX_REQUEST_BYTES } from './control.js';
+export type { ControlAnswer, ControlRequest, ControlHandler } from './control.js';
+export { queryRouter, request as controlRequest, DEFAULT_SOCKET } from './client.js';
+export type { QueryOptions } from './client.js';
+export { runShowCommand, SHOW_COMMANDS } from './show-command.js';
+export type { ShowResult } from './show-command.js';
+export { showContextOf } from './show-context.js';
+export { createLogger, memoryLogger } from './logger.js';
+export type { DaemonLogger, LogLevel } from './logger.js';
+export { DaemonError, DaemonErrorCode } from './errors.js';
+export type { DaemonErrorCodeValue } from './errors.js';
+export { chooseRouterId, diffConfig, neighborOptions, engineVniConfig } from './speaker-config.js';
+export type { ConfigDiff, InterfaceAddresses } from './speaker-config.js';

@@ -1,0 +1,109 @@
+/**
+ * A running router seen as the plain data the `show` formatters read (show/types.ts). Reading
+ * only: nothing here changes the router.
+ */
+import type { PathAttribute, RouteView } from '@evpn6/bgp';
+import { formatCommunity } from '@evpn6/bgp';
+import type { EvpnRoute } from '@evpn6/evpn';
+import { decodeExtCommunities, formatEvpnRoute, formatExtCommunity, formatRd, routeTypeOf } from '@evpn6/evpn';
+import type { ShowContext, ShowCounter, ShowEvpnRoute, ShowVni } from '../show/types.js';
+import type { Router } from './router.js';
+
+const EVPN = 'l2vpn-evpn';
+const ORIGINS = ['igp', 'egp', 'incomplete'] as const;
+
+function asPathText(attributes: readonly PathAttribute[]): string {
+  for (const a of attributes) {
+    if (a.type !== 'AS_PATH') continue;
+    return a.segments.map((s) => (s.type === 1 ? `{${s.asns.join(',')}}` : s.asns.join(' '))).join(' ');
+  }
+  return '';
+}
+
+function communitiesText(attributes: readonly PathAttribute[]): string[] {
+  const out: string[] = [];
+  for (const a of attributes) {
+    if (a.type === 'COMMUNITIES') for (const c of a.communities) out.push(formatCommunity(c));
+    else if (a.type === 'EXTENDED_COMMUNITIES') for (const c of decodeExtCommunities(a.communities)) out.push(formatExtCommunity(c));
+  }
+  return out;
+}
+
+function evpnPath(nlri: EvpnRoute, path: RouteView, best: boolean): ShowEvpnRoute {
+  let localPref: number | undefined;
+  let med: number | undefined;
+  let origin: ShowEvpnRoute['origin'] = 'igp';
+  for (const a of path.attributes) {
+    if (a.type === 'LOCAL_PREF') localPref = a.localPref;
+    else if (a.type === 'MULTI_EXIT_DISC') med = a.med;
+    else if (a.type === 'ORIGIN') origin = ORIGINS[a.origin] ?? 'incomplete';
+  }
+  return {
+    routeType: routeTypeOf(nlri),
+    rd: nlri.kind === 'unknown' ? '' : formatRd(nlri.rd),
+    prefix: formatEvpnRoute(nlri),
+    peer: path.peer,
+    nextHop: path.nextHop,
+    localPref,
+    med,
+    asPath: asPathText(path.attributes),
+    origin,
+    communities: communitiesText(path.attributes),
+    best,
+    valid: true,
+  };
+}
+
+/** Every EVPN path: ours and each neighbor's Adj-RIB-In, the Loc-RIB's choice marked best. */
+function evpnRoutes(router: Router): ShowEvpnRoute[] {
+  const out: ShowEvpnRoute[] = [];
+  const bestPeer = new Map<string, string>();
+  for (const r of router.speaker.routes(EVPN)) {
+    bestPeer.set(r.prefix, r.best.peer);
+    if (r.best.peer === 'local') out.push(evpnPath(r.nlri as EvpnRoute, r.best, true));
+  }
+  for (const p of router.speaker.peers()) {
+    if (!p.families.some((f) => f.family === EVPN && f.active)) continue;
+    for (const r of router.speaker.adjRibIn(p.address, EVPN)) {
+      out.push(evpnPath(r.nlri as EvpnRoute, r.path, bestPeer.get(r.prefix) === p.address));
+    }
+  }
+  return out;
+}
+
+function vnis(router: Router): ShowVni[] {
+  const segments = router.segmentsByVni();
+  return router.engine.snapshot().map((snapshot) => {
+    const seg = segments.get(snapshot.vni);
+    const ports = router.localPortsOf(snapshot.vni);
+    const firstLocal = snapshot.macs.find((m) => m.type === 'local');
+    return {
+      snapshot,
+      vxlanInterface: seg?.device ?? '',
+      vxlanIfindex: seg?.ifindex ?? 0,
+      sviInterface: seg?.bridge?.name ?? '',
+      sviIfindex: seg?.bridge?.ifindex ?? 0,
+      localInterface: firstLocal === undefined ? '' : (ports.get(firstLocal.mac) ?? ''),
+      macInterfaces: ports,
+      mcastGroup: '',
+    };
+  });
+}
+
+function dataplaneCounters(router: Router): ShowCounter[] {
+  return Object.entries(router.dataplane.stats()).map(([name, value]) => ({ name, value: Number(value) }));
+}
+
+export function showContextOf(router: Router): ShowContext {
+  const ribEntries: Record<string, number> = {};
+  for (const family of ['ipv4-unicast', 'ipv6-unicast', EVPN]) ribEntries[family] = router.speaker.routes(family).length;
+  return {
+    routerId: router.routerId,
+    localAs: router.currentConfig.bgp.asn,
+    peers: router.speaker.peers(),
+    ribEntries,
+    evpnRoutes: evpnRoutes(router),
+    vnis: vnis(router),
+    dataplane: dataplaneCounters(router),
+  };
+}
