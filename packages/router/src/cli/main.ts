@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './check.js';
 import { DECODE_USAGE, runDecode } from './decode.js';
+import { runDemo } from './demo.js';
 import { RUN_USAGE, runRun } from './run.js';
 import { SHOW_USAGE, runShow } from './show.js';
 import { ExitCode, processIo } from './output.js';
@@ -13,6 +14,7 @@ Commands:
   show WORDS... [--json]             ask a running router: bgp summary, evpn mac vni all, ... (vtysh words)
   check -f FILE                      check a configuration file (FRR syntax, see docs/config.md)
   decode --pcap FILE | --hex HEX     decode BGP messages (EVPN included) from a capture or hex
+  demo [--keep]                      the seed's three sites in namespaces: routers, pings, show (root)
 
 Options:
   -h, --help      this help (or "evpn6 COMMAND --help" for a command's own)
@@ -126,6 +128,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         twoOctetAs: p.values['two-octet-as'] === true,
       });
     }
+    case 'demo':
+      return runDemo(io, rest);
     default:
       return usageError(io, `unknown command "${command}"`, MAIN_USAGE);
   }
