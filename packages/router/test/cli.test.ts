@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -23,7 +25,10 @@ describe('cli: evpn6 (subprocess)', function () {
     expect(r.status).to.equal(0);
     expect(r.stdout).to.match(/^\s+check -f FILE/m);
     expect(r.stdout).to.match(/^\s+decode --pcap FILE \| --hex HEX/m);
-    expect(r.stdout).not.to.match(/^\s+(run|show|demo)\b/m);
+    expect(r.stdout).to.match(/^\s+run -f FILE/m);
+    expect(r.stdout).to.match(/^\s+show WORDS/m);
+    const listed = [...r.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
+    for (const command of listed) expect(evpn6([command, '--help']).status, `evpn6 ${command} --help`).to.equal(0);
   });
 
   it('refuses an unknown command or option with usage and status 2', () => {
@@ -106,5 +111,51 @@ describe('cli: evpn6 (subprocess)', function () {
     const r = evpn6(['decode', '--pcap', `${here}configs/seed.conf`]);
     expect(r.status).to.equal(1);
     expect(r.stderr).to.contain('ERR_PCAP_FORMAT');
+  });
+  it('run: a bad configuration names file and line, and nothing starts', () => {
+    const file = `${here}configs/broken.conf`;
+    const r = evpn6(['run', '-f', file, '--dataplane', 'none', '--socket', join(tmpdir(), `evpn6-never-${process.pid}.sock`)]);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain(`${file}:3: `);
+    expect(r.stderr).to.contain('[ERR_CONFIG_TIMERS]');
+    expect(evpn6(['run']).status).to.equal(2);
+    expect(evpn6(['run', '-f', file, '--dataplane', 'vpp']).status).to.equal(2);
+    expect(evpn6(['run', '-f', file, '--bgp-port', '70000']).status).to.equal(2);
+  });
+
+  it('show: without a router it says so (exit 1); without words it is a usage error', () => {
+    const r = evpn6(['show', 'bgp', 'summary', '--socket', join(tmpdir(), `evpn6-none-${process.pid}.sock`)]);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain('[ERR_DAEMON_NOT_RUNNING]');
+    expect(evpn6(['show']).status).to.equal(2);
+  });
+
+  it('run + show + SIGTERM: a daemon in a subprocess answers and exits 0 on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evpn6-cli-'));
+    const file = join(dir, 'r.conf');
+    const socket = join(dir, 'r.sock');
+    writeFileSync(file, 'router bgp 64512\n bgp router-id 192.0.2.1\n neighbor 127.0.0.2 remote-as internal\n address-family l2vpn evpn\n  neighbor 127.0.0.2 activate\n  advertise-all-vni\n  vni 550\n  exit-vni\n');
+    const child = spawn(process.execPath, ['--conditions=@evpn6/source', '--import', 'tsx', cli, 'run', '-f', file, '--dataplane', 'none', '--bgp-port', '0', '--socket', socket], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30000;
+      while (!log.includes('control socket listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const r = evpn6(['show', 'evpn', 'vni', '--json', '--socket', socket]);
+      expect(r.status, r.stderr).to.equal(0);
+      expect((JSON.parse(r.stdout) as { vni: number }[]).map((v) => v.vni)).to.deep.equal([550]);
+      const bad = evpn6(['show', 'evpn', 'frobnicate', '--socket', socket]);
+      expect(bad.status).to.equal(2);
+      expect(bad.stderr).to.contain('[ERR_DAEMON_BAD_REQUEST]');
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      // Structured logs: every stdout line is one JSON object.
+      const lines = log.trimEnd().split('\n').map((l) => JSON.parse(l) as { msg: string });
+      expect(lines.map((l) => l.msg)).to.include.members(['router started', 'stopping', 'router stopped']);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
