@@ -143,6 +143,9 @@ describe('daemon: two routers on loopback (fake dataplanes)', function () {
       const evpn = summary.families.find((f) => f.family === 'l2vpn-evpn')!;
       // B's IMET and its MAC.
       expect(evpn.peers).to.deep.equal([{ ...evpn.peers[0]!, address: '127.0.0.2', pfxRcd: 2 }]);
+      const neighbors = (await daemon.queryRouter(path, ['bgp', 'neighbors', '127.0.0.2'], false)) as string;
+      // timers 1 3 on both sides: the session runs at hold 3, keepalive 1.
+      expect(neighbors).to.contain('  Hold time is 3, keepalive interval is 1 seconds\n');
       const routes = (await daemon.queryRouter(path, ['bgp', 'l2vpn', 'evpn', 'route', 'type', 'macip'], true)) as { displayedPrefixes: number };
       expect(routes.displayedPrefixes).to.equal(2);
       const text = (await daemon.queryRouter(path, ['bgp', 'l2vpn', 'evpn'], false)) as string;

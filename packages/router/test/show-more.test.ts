@@ -24,6 +24,7 @@ const downPeer: PeerSummary = {
     direction: 'received',
     notification: { code: 6, subcode: 2, name: 'Cease/Administrative Shutdown', message: 'maintenance' },
   },
+  timers: { configuredHoldTime: 180, configuredKeepalive: 60, holdTime: 0, keepalive: 0 },
 };
 
 const upPeer: PeerSummary = {
@@ -41,6 +42,7 @@ const upPeer: PeerSummary = {
   messagesOut: { ...zero, open: 1, update: 3, keepalive: 1, total: 5 },
   families: [{ family: 'l2vpn-evpn', active: true, received: 3, accepted: 2, stale: 0, sent: 1 }],
   lastDown: undefined,
+  timers: { configuredHoldTime: 180, configuredKeepalive: 60, holdTime: 180, keepalive: 60 },
 };
 
 const ctx: show.ShowContext = {

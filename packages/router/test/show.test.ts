@@ -26,6 +26,7 @@ function seedPeer(address: string): PeerSummary {
       { family: 'l2vpn-evpn', active: true, received: 0, accepted: 0, stale: 0, sent: 1 },
     ],
     lastDown: undefined,
+    timers: { configuredHoldTime: 180, configuredKeepalive: 60, holdTime: 180, keepalive: 60 },
   };
 }
 

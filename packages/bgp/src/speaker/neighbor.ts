@@ -15,7 +15,7 @@ import type { RouteRefreshMessage } from '../messages/route-refresh.js';
 import type { ConnectionHooks } from '../session/connection.js';
 import type { SpeakerCore } from './core.js';
 import type { FamilyInfo } from './families.js';
-import type { DownInfo, ExportFilter, NeighborOptions, PeerFamilyStats, PeerSummary } from './types.js';
+import type { DownInfo, ExportFilter, NeighborOptions, PeerFamilyStats, PeerSummary, PeerTimers } from './types.js';
 import { createFsm } from '../fsm/config.js';
 import { transition } from '../fsm/transition.js';
 import { collisionCheck, resolveCollision, toBgpId } from '../fsm/collision.js';
@@ -538,6 +538,18 @@ export class Neighbor implements ConnectionHooks {
       messagesOut: { ...this.messagesOut },
       families,
       lastDown: this.lastDown,
+      timers: this.timers(),
+    };
+  }
+
+  private timers(): PeerTimers {
+    const config = this.primary.fsm.config;
+    const fsm = this.session?.fsm;
+    return {
+      configuredHoldTime: config.holdTime,
+      configuredKeepalive: config.keepaliveTime ?? Math.floor(config.holdTime / 3),
+      holdTime: fsm?.holdTime ?? 0,
+      keepalive: fsm?.keepaliveTime ?? 0,
     };
   }
 

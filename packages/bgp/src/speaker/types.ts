@@ -218,6 +218,15 @@ export interface PeerSummary {
   readonly messagesOut: MessageCounts;
   readonly families: readonly PeerFamilyStats[];
   readonly lastDown: DownInfo | undefined;
+  readonly timers: PeerTimers;
+}
+
+/** Hold and keepalive times in seconds: what we offer, and what the session agreed (0 when down). */
+export interface PeerTimers {
+  readonly configuredHoldTime: number;
+  readonly configuredKeepalive: number;
+  readonly holdTime: number;
+  readonly keepalive: number;
 }
 
 export interface MaxPrefixEvent {

@@ -97,10 +97,14 @@ function dataplaneCounters(router: Router): ShowCounter[] {
 export function showContextOf(router: Router): ShowContext {
   const ribEntries: Record<string, number> = {};
   for (const family of ['ipv4-unicast', 'ipv6-unicast', EVPN]) ribEntries[family] = router.speaker.routes(family).length;
+  const peers = router.speaker.peers();
+  // Negotiated times mean something only on a session; FRR prints the line for established peers.
+  const timers = new Map(peers.filter((p) => p.state === 'Established').map((p) => [p.address, p.timers]));
   return {
     routerId: router.routerId,
     localAs: router.currentConfig.bgp.asn,
-    peers: router.speaker.peers(),
+    peers,
+    timers,
     ribEntries,
     evpnRoutes: evpnRoutes(router),
     vnis: vnis(router),
