@@ -72,7 +72,8 @@ function evpnRoutes(router: Router): ShowEvpnRoute[] {
 }
 
 function vnis(router: Router): ShowVni[] {
-  const segments = router.segmentsByVni();
+  // Ask the dataplane, not the events it sent: interface indexes and bridges are filled in there.
+  const segments = new Map(router.dataplane.vnis().map((v) => [v.vni, v]));
   return router.engine.snapshot().map((snapshot) => {
     const seg = segments.get(snapshot.vni);
     const ports = router.localPortsOf(snapshot.vni);
