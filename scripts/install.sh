@@ -12,6 +12,7 @@ apt_packages=(
   tcpreplay
   libuv1-dev
   clang libclang-rt-14-dev   # libFuzzer harness of the forwarder core (native/fuzz/run.sh)
+  libdpdk-dev                # the DPDK forwarder (evpn6_forwarder.node); optional for the router
 )
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_packages+=(nodejs npm)

@@ -190,6 +190,8 @@ uint32_t fwd_expire(fwd *f, uint64_t now) {
   return fwd_reasm_in_flight(f->reasm);
 }
 
+uint32_t fwd_reassembly_held(const fwd *f) { return fwd_reasm_in_flight(f->reasm); }
+
 /* ---- LAN side ---- */
 
 static fwd_lan_result lan_drop(fwd *f, int reason) {

@@ -205,6 +205,11 @@ typedef struct fwd_learn_event {
 uint32_t fwd_learn_drain(fwd *f, fwd_learn_event *out, uint32_t max);
 /* Ages local FDB entries not seen since now - fdb_age (emits FWD_LEARN_AGED). Returns how many. */
 uint32_t fwd_fdb_age(fwd *f, uint64_t now);
+/*
+ * The same, over 1/slices of the table from where the last call stopped, so the lcore can age a
+ * table of millions of entries in bounded slices between bursts (`slices` calls make a full pass).
+ */
+uint32_t fwd_fdb_age_slice(fwd *f, uint64_t now, uint32_t slices);
 
 typedef struct fwd_fdb_entry_view {
   bool found;
@@ -277,6 +282,8 @@ fwd_rx_result fwd_underlay_rx(fwd *f, const uint8_t *frame, uint32_t len, uint64
  * this whenever a fragment arrives) and returns how many datagrams are still held.
  */
 uint32_t fwd_expire(fwd *f, uint64_t now);
+/* Datagrams the reassembly table holds now. */
+uint32_t fwd_reassembly_held(const fwd *f);
 
 /* Counters. */
 typedef struct fwd_stats {

@@ -367,19 +367,36 @@ uint32_t fwd_learn_drain(fwd *f, fwd_learn_event *out, uint32_t max) {
   return n;
 }
 
-uint32_t fwd_fdb_age(fwd *f, uint64_t now) {
+/* Ages entries in slots [from, to); returns how many went. */
+static uint32_t age_range(fwd *f, uint64_t now, uint32_t from, uint32_t to) {
   uint32_t aged = 0;
-  for (uint32_t at = 0; at <= f->fdb_mask;) {
+  for (uint32_t at = from; at < to;) {
     fwd_fdb_ent *e = &f->fdb[at];
     if (e->state == FDB_LOCAL && now >= e->last_seen && now - e->last_seen >= f->cfg.fdb_age) {
       fwd_learn_push(f, e->vni, e->mac, e->port, FWD_LEARN_AGED);
-      fdb_delete_at(f, at);
+      fdb_delete_at(f, at); /* refills `at`: look again */
       aged++;
     } else {
       at++;
     }
   }
   return aged;
+}
+
+uint32_t fwd_fdb_age(fwd *f, uint64_t now) { return age_range(f, now, 0, f->fdb_mask + 1); }
+
+uint32_t fwd_fdb_age_slice(fwd *f, uint64_t now, uint32_t slices) {
+  const uint32_t size = f->fdb_mask + 1;
+  uint32_t step = slices == 0 ? size : (size + slices - 1) / slices;
+  if (step == 0) step = 1;
+  const uint32_t from = f->age_cursor < size ? f->age_cursor : 0;
+  const uint32_t to = size - from < step ? size : from + step;
+  f->age_cursor = to == size ? 0 : to;
+  /*
+   * A deletion may shift an entry from beyond `to` back into the slice, or one from the next pass's
+   * start across the wrap: such an entry is looked at one pass later, never lost.
+   */
+  return age_range(f, now, from, to);
 }
 
 fwd_fdb_entry_view fwd_fdb_lookup(const fwd *f, uint32_t vni, const uint8_t mac[6]) {

@@ -60,6 +60,7 @@ struct fwd {
   uint32_t fdb_mask;
   uint32_t fdb_count;
   uint32_t fdb_limit;
+  uint32_t age_cursor;   /* fwd_fdb_age_slice resumes here */
 
   fwd_reasm *reasm;
 
