@@ -8,3 +8,4 @@ export * as netlink from './netlink/index.js';
 export * as dataplane from './dataplane/index.js';
 export * as show from './show/index.js';
 export * as daemon from './daemon/index.js';
+export * as demo from './demo/index.js';

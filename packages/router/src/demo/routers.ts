@@ -12,14 +12,16 @@ import { DemoError } from './errors.js';
 export interface Evpn6Command {
   readonly file: string;
   readonly args: readonly string[];
+  /** Where to start it: `--import tsx` is resolved from the working directory. */
+  readonly cwd: string;
 }
 
 export function evpn6Command(): Evpn6Command {
   const fromSource = import.meta.url.endsWith('.ts');
   const cli = fileURLToPath(new URL(fromSource ? '../cli.ts' : '../cli.js', import.meta.url));
-  // tsx is resolved here, not by the child: `ip netns exec` keeps the cwd, which may be anywhere.
-  const loader = fromSource ? ['--conditions=@evpn6/source', '--import', import.meta.resolve('tsx')] : [];
-  return { file: process.execPath, args: [...loader, cli] };
+  const loader = fromSource ? ['--conditions=@evpn6/source', '--import', 'tsx'] : [];
+  // The package's own directory, whose node_modules lookup finds tsx wherever the demo was started.
+  return { file: process.execPath, args: [...loader, cli], cwd: fileURLToPath(new URL('../..', import.meta.url)) };
 }
 
 export type DataplaneKind = 'kernel' | 'none';
@@ -84,7 +86,7 @@ export class RouterProcess {
     args.push('--dataplane', options.dataplane ?? 'kernel');
     if (options.bgpPort !== undefined) args.push('--bgp-port', String(options.bgpPort));
     // `ip netns exec` execs the program after entering the namespace, so this PID is the router's.
-    const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: cmd.cwd });
     if (child.pid === undefined) throw new DemoError('ERR_DEMO_ROUTER_EXIT', `could not start the router of ${options.name}`);
     live.add(child);
     installExitHook();
@@ -109,6 +111,11 @@ export class RouterProcess {
   /** The last lines it printed. */
   output(): string {
     return this.lines.join('\n');
+  }
+
+  /** Sends `signal` without waiting (SIGSTOP / SIGCONT: a router that hangs, then wakes). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.exit === undefined) this.child.kill(signal);
   }
 
   /**
