@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { AttrFlag, parseIp } from '@evpn6/bgp';
+import type { EvpnRoute } from '@evpn6/evpn';
+import { encodeExtCommunity, parseMac, parseRd, parseRouteTarget, zeroEsi } from '@evpn6/evpn';
 import { daemon, parseConfig } from '@evpn6/router';
 import { FakeDataplane } from './support/fake-dataplane.js';
 
@@ -34,19 +37,22 @@ async function until<T>(what: string, probe: () => T | undefined | false, timeou
 
 interface Site {
   router: daemon.Router;
+  log: ReturnType<typeof daemon.memoryLogger>;
   dp: FakeDataplane;
   port: number;
 }
 
 async function startSite(self: number, peers: readonly { site: number; port: number }[]): Promise<Site> {
+  const log = daemon.memoryLogger();
   const dp = new FakeDataplane([{ vni: VNI, localVtep: `127.0.0.${self}`, port: 4789, device: 'vni550', ifindex: 10, bridge: { name: 'br50', ifindex: 9 } }]);
   const router = await daemon.Router.start({
     config: parseConfig(siteConfig(self, peers)),
     dataplane: dp,
     listen: { addresses: [`127.0.0.${self}`], port: 0 },
     interfaces: loopbackInterfaces,
+    logger: log,
   });
-  return { router, dp, port: router.speaker.listening()[0]!.port };
+  return { router, dp, log, port: router.speaker.listening()[0]!.port };
 }
 
 function established(s: Site, peer: string): boolean {
@@ -117,6 +123,36 @@ describe('daemon: two routers on loopback (fake dataplanes)', function () {
     b.dp.changeLocalVtep(VNI, '127.0.0.22');
     await until('MAC at A via the new VTEP', () => a.dp.remoteMacs(VNI)['02:00:00:00:00:0d'] === '127.0.0.22');
     await until('flood list follows', () => a.dp.floodVteps(VNI).join() === '127.0.0.22');
+  });
+
+  it('a 32-byte next hop (global + link-local) is read as its global part; type 5 is left alone', async () => {
+    const rt2 = (mac: string): EvpnRoute => ({
+      kind: 'mac-ip',
+      pathId: undefined,
+      rd: parseRd('192.0.2.2:550'),
+      esi: zeroEsi(),
+      ethernetTag: 0,
+      mac: parseMac(mac),
+      ip: undefined,
+      labels: [VNI],
+    });
+    const rt = { type: 'EXTENDED_COMMUNITIES' as const, flags: AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE, communities: [encodeExtCommunity(parseRouteTarget('64512:550'))] };
+    const pair = new Uint8Array(32);
+    pair.set(parseIp('2001:db8::22'), 0);
+    pair.set(parseIp('fe80::22'), 16);
+    b.router.speaker.originate({ family: 'l2vpn-evpn', nlri: [rt2('02:00:00:00:00:21')], nextHop: pair, attributes: [rt] });
+    await until('MAC behind the global part', () => a.dp.remoteMacs(VNI)['02:00:00:00:00:21'] === '2001:db8::22');
+    // Type 5 is not a MAC-VRF's business: nothing programmed, nothing logged as an error, session up.
+    const rt5: EvpnRoute = { kind: 'ip-prefix', pathId: undefined, rd: parseRd('192.0.2.2:550'), esi: zeroEsi(), ethernetTag: 0, prefixLength: 24, prefix: parseIp('198.51.100.0'), gateway: parseIp('0.0.0.0'), label: VNI };
+    b.router.speaker.originate({
+      family: 'l2vpn-evpn',
+      nlri: [rt5],
+      nextHop: parseIp('127.0.0.2'),
+      attributes: [rt],
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.log.lines.filter((l) => l.level === 'error')).to.deep.equal([]);
+    expect(established(a, '127.0.0.2')).to.equal(true);
   });
 
   it('show over the control socket: FRR-like text and documented JSON', async () => {

@@ -6,7 +6,7 @@
  * (the control socket is control.ts), no formatting (show-context.ts and show/).
  */
 import type { RouteChange, Speaker } from '@evpn6/bgp';
-import { createSpeaker, defaultRegistry, parseIp } from '@evpn6/bgp';
+import { createSpeaker, defaultRegistry, fromHex, parseIp } from '@evpn6/bgp';
 import type { EngineOutput, EvpnRoute, RemoteRouteChange } from '@evpn6/evpn';
 import { MacVrfEngine, bgpRouteFromEngine, engineKeyFromBgp, engineRouteFromBgp, registerEvpn } from '@evpn6/evpn';
 import type { RouterConfig } from '../config/types.js';
@@ -17,6 +17,18 @@ import { memoryLogger } from './logger.js';
 import { chooseRouterId, diffConfig, engineVniConfig, neighborOptions, wantedVnis, type InterfaceAddresses } from './speaker-config.js';
 
 const EVPN = 'l2vpn-evpn';
+
+/**
+ * RouteView gives the next hop as text; one that is no single address (a 32-byte global +
+ * link-local IPv6 pair, RFC 2545) comes as hex, and its first 16 bytes are the VTEP.
+ */
+function nextHopBytes(text: string): Uint8Array {
+  return /^[0-9a-f]{64}$/.test(text) ? fromHex(text) : parseIp(text);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
 /** How often the engine's clock-driven work (duplicate-MAC thaw) runs. */
 const EXPIRE_INTERVAL_MS = 1000;
 
@@ -103,7 +115,7 @@ export class Router {
     if (this.config.bgp.ipv6Unicast.networks.length > 0) this.speaker.originate({ nlri: this.config.bgp.ipv6Unicast.networks });
     const interfaces = this.options.interfaces();
     for (const n of this.config.bgp.neighbors) this.speaker.addNeighbor(neighborOptions(n, interfaces));
-    this.expireTimer = setInterval(() => this.apply(this.engine.expire(this.now())), EXPIRE_INTERVAL_MS);
+    this.expireTimer = setInterval(() => this.guard('expire', () => this.engine.expire(this.now())), EXPIRE_INTERVAL_MS);
     this.expireTimer.unref();
   }
 
@@ -140,7 +152,14 @@ export class Router {
     const best = c.best !== undefined && c.best.peer !== 'local' ? c.best : undefined;
     let change: RemoteRouteChange | undefined;
     if (best !== undefined) {
-      const route = engineRouteFromBgp(nlri, best.attributes, parseIp(best.nextHop));
+      let route;
+      try {
+        route = engineRouteFromBgp(nlri, best.attributes, nextHopBytes(best.nextHop));
+      } catch (e) {
+        // A route the engine cannot read (say, a next hop that is no VTEP address) is ignored, never fatal.
+        this.log.warn('EVPN route ignored', { prefix: c.prefix, peer: best.peer, nextHop: best.nextHop, error: errorText(e) });
+        route = undefined;
+      }
       if (route !== undefined) change = { action: 'add', route };
     } else if (c.previous !== undefined && c.previous.peer !== 'local') {
       const key = engineKeyFromBgp(nlri);
@@ -160,10 +179,26 @@ export class Router {
     if (this.pendingRemote.length === 0) return;
     const batch = this.pendingRemote;
     this.pendingRemote = [];
-    this.apply(this.engine.remoteRoutesChanged(batch, this.now()));
+    this.guard('Loc-RIB changes', () => this.engine.remoteRoutesChanged(batch, this.now()));
   }
 
   // ---- dataplane -> engine ----
+
+  /**
+   * Runs one engine call and applies its output. The engine validates what it is given and the
+   * adapter hands it canonical text, so a throw here is a bug; it is logged with what caused it
+   * and the router goes on, since one bad route or event must not take the site down.
+   */
+  private guard(what: string, call: () => EngineOutput): void {
+    let out: EngineOutput;
+    try {
+      out = call();
+    } catch (e) {
+      this.log.error('engine refused an input', { input: what, code: (e as { code?: string }).code, error: errorText(e) });
+      return;
+    }
+    this.apply(out);
+  }
 
   private onDataplaneEvent(e: DataplaneEvent): void {
     switch (e.kind) {
@@ -190,15 +225,15 @@ export class Router {
         let ports = this.localPorts.get(e.vni);
         if (ports === undefined) this.localPorts.set(e.vni, (ports = new Map()));
         ports.set(e.mac, e.port);
-        this.apply(this.engine.localMacLearned({ vni: e.vni, mac: e.mac }, this.now()));
+        this.guard('mac learned', () => this.engine.localMacLearned({ vni: e.vni, mac: e.mac }, this.now()));
         return;
       }
       case 'mac-aged':
         this.localPorts.get(e.vni)?.delete(e.mac);
-        if (this.engine.vnis.includes(e.vni)) this.apply(this.engine.localMacAged({ vni: e.vni, mac: e.mac }, this.now()));
+        if (this.engine.vnis.includes(e.vni)) this.guard('mac aged', () => this.engine.localMacAged({ vni: e.vni, mac: e.mac }, this.now()));
         return;
       case 'error':
-        this.log.error('dataplane error', { code: (e.error as { code?: string }).code, error: e.error.message });
+        this.log.error('dataplane error', { code: (e.error as { code?: string }).code, error: errorText(e.error) });
         return;
     }
   }
@@ -215,15 +250,15 @@ export class Router {
       .map((s) => s.localVtep!);
     const want = addresses[0] ?? null;
     if (new Set(addresses).size > 1) this.log.warn('segments disagree on the local VTEP; using the lowest VNI\'s', { localVtep: want, addresses });
-    if (want !== this.engine.localVtep) this.apply(this.engine.setLocalVtep(want, this.now()));
+    if (want !== this.engine.localVtep) this.guard('local vtep', () => this.engine.setLocalVtep(want, this.now()));
   }
 
   /** Makes the engine's VNIs those the config wants among the segments present. */
   private syncVnis(): void {
     const want = new Set(wantedVnis(this.config, [...this.segments.keys()]));
-    for (const vni of this.engine.vnis) if (!want.has(vni)) this.apply(this.engine.removeVni(vni));
+    for (const vni of this.engine.vnis) if (!want.has(vni)) this.guard(`remove vni ${vni}`, () => this.engine.removeVni(vni));
     const blocks = new Map(this.config.bgp.evpn.vnis.map((b) => [b.vni, b]));
-    for (const vni of want) this.apply(this.engine.addVni(engineVniConfig(vni, blocks.get(vni)), this.now()));
+    for (const vni of want) this.guard(`vni ${vni}`, () => this.engine.addVni(engineVniConfig(vni, blocks.get(vni)), this.now()));
     this.syncLocalVtep();
   }
 
@@ -231,9 +266,13 @@ export class Router {
 
   private apply(out: EngineOutput): void {
     for (const r of out.routes) {
-      const bgp = bgpRouteFromEngine(r.route);
-      if (r.action === 'advertise') this.speaker.originate({ family: EVPN, nlri: [bgp.nlri], nextHop: bgp.nextHop, attributes: bgp.attributes });
-      else this.speaker.withdraw({ family: EVPN, nlri: [bgp.nlri] });
+      try {
+        const bgp = bgpRouteFromEngine(r.route);
+        if (r.action === 'advertise') this.speaker.originate({ family: EVPN, nlri: [bgp.nlri], nextHop: bgp.nextHop, attributes: bgp.attributes });
+        else this.speaker.withdraw({ family: EVPN, nlri: [bgp.nlri] });
+      } catch (e) {
+        this.log.error('route not originated', { vni: r.vni, action: r.action, route: r.route, error: errorText(e) });
+      }
     }
     if (out.intents.length > 0) {
       const intents = out.intents;
