@@ -3,6 +3,7 @@
  * the input a hung worker was on). Input i of a run is fuzzInput(corpus, seed, i): reproducible alone.
  */
 import { fuzzInput, minimize, Prng } from '@evpn6/bgp/fuzz';
+import type { MutationTarget } from '@evpn6/bgp/fuzz';
 import type { Finding, Target } from './targets.js';
 import { readCorpus } from './corpus.js';
 
@@ -11,7 +12,7 @@ export function startingCorpus(target: Target): Uint8Array[] {
   return [...target.seeds(), ...readCorpus(target.name).map((e) => e.bytes)];
 }
 
-export function inputAt(target: Target, corpus: readonly Uint8Array[], seed: number, index: number): { bytes: Uint8Array; steps: readonly string[]; base: number } {
+export function inputAt(target: Target, corpus: readonly Uint8Array[], seed: number, index: number): { bytes: Uint8Array; steps: readonly string[]; base: number; targets: readonly MutationTarget[] } {
   const input = fuzzInput(corpus, target.layoutOf, seed, index);
   if (!target.finish) return input;
   // A second generator for the touch-up, so that adding it never shifts the mutations themselves.

@@ -28,7 +28,7 @@ import {
 } from '@evpn6/bgp';
 import { Layout, mix32, Prng, walkAttributes, walkCapabilities, walkMessage, walkMessages, walkOpenBody, walkUpdateBody } from '@evpn6/bgp/fuzz';
 import { decodeExtCommunity, encodeExtCommunity, evpnNlri, formatExtCommunity, pmsiAttributeCodec, pmsiFromAttribute, registerEvpn } from '@evpn6/evpn';
-import { EVPN_KEY, evpnWalker, evpnWalkers } from './evpn-layout.js';
+import { EVPN_FAMILY_KEY as EVPN_KEY, evpnWalker, evpnWalkers } from '@evpn6/evpn/fuzz';
 import { builtUpdates, messageSeeds } from './seeds.js';
 import { sameValue } from './same-value.js';
 import type { Target } from './target.js';

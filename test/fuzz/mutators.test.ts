@@ -10,7 +10,7 @@ import { createContext, decodeMessage, defaultRegistry, encodeMessage } from '@e
 import type { Layout as LayoutType, Mutator } from '@evpn6/bgp/fuzz';
 import { duplicateElement, fuzzInput, Layout, minimize, mutators, Prng, readField, removeElement, resizeField, respellLength, walkMessage } from '@evpn6/bgp/fuzz';
 import { registerEvpn } from '@evpn6/evpn';
-import { evpnWalkers } from '../../scripts/fuzz/evpn-layout.js';
+import { evpnWalkers } from '@evpn6/evpn/fuzz';
 import { builtUpdates } from '../../scripts/fuzz/seeds.js';
 import { guard } from '../../scripts/fuzz/targets.js';
 import { DecodeError } from '@evpn6/bgp';

@@ -20,7 +20,7 @@ export {
 } from './walk-bgp.js';
 export type { NlriWalker, WalkOptions, TlvRouteDescription, RouteFieldDescription } from './walk-bgp.js';
 export { mutate, mutators, resizeField, duplicateElement, removeElement, respellLength } from './mutate.js';
-export type { LayoutOf, Mutator, MutateOptions, MutationResult } from './mutate.js';
+export type { LayoutOf, Mutator, MutateOptions, MutationResult, MutationTarget, NoteTarget } from './mutate.js';
 export { minimize } from './shrink.js';
 export { fuzzInput } from './input.js';
 export type { FuzzInput } from './input.js';

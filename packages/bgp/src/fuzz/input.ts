@@ -1,4 +1,4 @@
-import type { LayoutOf, MutateOptions } from './mutate.js';
+import type { LayoutOf, MutateOptions, MutationTarget } from './mutate.js';
 import { mutate } from './mutate.js';
 import { FuzzError, Prng } from './prng.js';
 
@@ -7,6 +7,7 @@ export interface FuzzInput {
   /** Index into the corpus of the input the mutations started from. */
   readonly base: number;
   readonly steps: readonly string[];
+  readonly targets: readonly MutationTarget[];
 }
 
 /**
@@ -17,6 +18,6 @@ export function fuzzInput(corpus: readonly Uint8Array[], layoutOf: LayoutOf, see
   if (corpus.length === 0) throw new FuzzError('the corpus is empty');
   const rng = Prng.forInput(seed, index);
   const base = rng.below(corpus.length);
-  const { bytes, steps } = mutate(corpus[base]!, layoutOf, rng, opts);
-  return { bytes, base, steps };
+  const { bytes, steps, targets } = mutate(corpus[base]!, layoutOf, rng, opts);
+  return { bytes, base, steps, targets };
 }

@@ -106,11 +106,27 @@ function pickValue(f: Field, current: number, rng: Prng): number {
   return rng.next();
 }
 
-/** A named mutation: returns the new bytes, or undefined when it does not apply to this layout. */
+/**
+ * What a mutation aimed at: the field or element name from the layout ('attribute length',
+ * 'AS_PATH segment', ...), 'truncation' for a cut, 'bytes' for an unstructured edit, and the
+ * offset in the buffer it was applied to. A peer fuzzer classifies its cases by this.
+ */
+export interface MutationTarget {
+  readonly target: string;
+  readonly at: number;
+}
+
+/** Told what a mutator picked, before it edits. */
+export type NoteTarget = (target: string, at: number) => void;
+
+/**
+ * A named mutation: returns the new bytes, or undefined when it does not apply to this layout.
+ * `note`, when given, is told what it aimed at.
+ */
 export interface Mutator {
   readonly name: string;
   readonly weight: number;
-  apply(buf: Uint8Array, layout: Layout, rng: Prng): Uint8Array | undefined;
+  apply(buf: Uint8Array, layout: Layout, rng: Prng, note?: NoteTarget): Uint8Array | undefined;
 }
 
 const INTERESTING_BYTES = [0x00, 0x01, 0x02, 0x03, 0x04, 0x10, 0x20, 0x3f, 0x40, 0x7f, 0x80, 0x81, 0xc0, 0xfe, 0xff];
@@ -119,9 +135,10 @@ export const mutators: readonly Mutator[] = [
   {
     name: 'set-field',
     weight: 24,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.fields.length === 0) return undefined;
       const f = rng.pick(layout.fields);
+      note?.(f.name, f.at);
       const out = buf.slice();
       writeField(out, f.at, f.size, pickValue(f, readField(buf, f.at, f.size), rng));
       return out;
@@ -132,19 +149,21 @@ export const mutators: readonly Mutator[] = [
     // enclosing length corrected: reaches the decoder of the field itself.
     name: 'resize-content',
     weight: 18,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       const sized = layout.fields.filter((f) => f.content !== undefined);
       if (sized.length === 0) return undefined;
       const f = rng.pick(sized);
+      note?.(f.name, f.at);
       return resizeField(buf, layout, f, pickValue(f, readField(buf, f.at, f.size), rng), rng);
     },
   },
   {
     name: 'truncate',
     weight: 3,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.boundaries.length === 0) return undefined;
       const cut = Math.max(0, Math.min(buf.length, rng.pick(layout.boundaries) + rng.between(-1, 1)));
+      note?.('truncation', cut);
       return buf.slice(0, cut);
     },
   },
@@ -152,36 +171,42 @@ export const mutators: readonly Mutator[] = [
     // Cut at a boundary with every enclosing length shortened to match: the structure ends early but says so.
     name: 'truncate-consistent',
     weight: 6,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.boundaries.length === 0) return undefined;
       const cut = Math.max(0, Math.min(buf.length, rng.pick(layout.boundaries)));
+      note?.('truncation', cut);
       return removeRange(buf, layout, cut, buf.length);
     },
   },
   {
     name: 'duplicate-element',
     weight: 8,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.elements.length === 0) return undefined;
-      return duplicateElement(buf, layout, rng.pick(layout.elements));
+      const el = rng.pick(layout.elements);
+      note?.(el.name, el.start);
+      return duplicateElement(buf, layout, el);
     },
   },
   {
     name: 'remove-element',
     weight: 8,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.elements.length === 0) return undefined;
-      return removeElement(buf, layout, rng.pick(layout.elements));
+      const el = rng.pick(layout.elements);
+      note?.(el.name, el.start);
+      return removeElement(buf, layout, el);
     },
   },
   {
     name: 'swap-elements',
     weight: 3,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.elements.length === 0) return undefined;
       const a = rng.pick(layout.elements);
       const b = layout.elements.find((e) => e.start === a.end && e.name === a.name);
       if (!b) return undefined;
+      note?.(a.name, a.start);
       const out = buf.slice();
       out.set(buf.subarray(b.start, b.end), a.start);
       out.set(buf.subarray(a.start, a.end), a.start + (b.end - b.start));
@@ -192,18 +217,21 @@ export const mutators: readonly Mutator[] = [
     // Toggle an attribute's extended-length bit and re-spell its length in 1 or 2 octets, so the attribute still parses.
     name: 'extended-length-respell',
     weight: 4,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.attributeHeaders.length === 0) return undefined;
-      return respellLength(buf, layout, rng.pick(layout.attributeHeaders));
+      const h = rng.pick(layout.attributeHeaders);
+      note?.('attribute header', h.flagsAt);
+      return respellLength(buf, layout, h);
     },
   },
   {
     // Toggle the bit alone: the length field now lies about its own size.
     name: 'extended-length-lie',
     weight: 3,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (layout.attributeHeaders.length === 0) return undefined;
       const h = rng.pick(layout.attributeHeaders);
+      note?.('attribute header', h.flagsAt);
       const out = buf.slice();
       out[h.flagsAt] = out[h.flagsAt]! ^ 0x10;
       return out;
@@ -212,10 +240,11 @@ export const mutators: readonly Mutator[] = [
   {
     name: 'byte',
     weight: 10,
-    apply(buf, _layout, rng) {
+    apply(buf, _layout, rng, note) {
       if (buf.length === 0) return undefined;
       const out = buf.slice();
       const at = rng.below(buf.length);
+      note?.('bytes', at);
       const r = rng.below(3);
       out[at] = r === 0 ? out[at]! ^ (1 << rng.below(8)) : r === 1 ? rng.pick(INTERESTING_BYTES) : rng.next() & 0xff;
       return out;
@@ -224,18 +253,20 @@ export const mutators: readonly Mutator[] = [
   {
     name: 'insert-bytes',
     weight: 5,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       const at = rng.below(buf.length + 1);
+      note?.('bytes', at);
       return insertAt(buf, layout, at, rng.bytes(rng.pick([1, 1, 2, 3, 4, 8, 16])));
     },
   },
   {
     name: 'delete-bytes',
     weight: 6,
-    apply(buf, layout, rng) {
+    apply(buf, layout, rng, note) {
       if (buf.length === 0) return undefined;
       const at = rng.below(buf.length);
       const end = Math.min(buf.length, at + rng.pick([1, 1, 2, 3, 4, 8, 16]));
+      note?.('bytes', at);
       // Half the time lengths are corrected, half the time they are left to lie.
       if (rng.chance(0.5)) return removeRange(buf, layout, at, end);
       const out = new Uint8Array(buf.length - (end - at));
@@ -268,6 +299,8 @@ export interface MutationResult {
   readonly bytes: Uint8Array;
   /** Names of the mutations applied, in order. */
   readonly steps: readonly string[];
+  /** What each applied mutation aimed at, in the same order (offsets in the buffer it was applied to). */
+  readonly targets: readonly MutationTarget[];
 }
 
 /** Applies 1..maxMutations mutations; the layout is rebuilt after each so stacked edits stay aimed. */
@@ -278,11 +311,13 @@ export function mutate(input: Uint8Array, layoutOf: LayoutOf, rng: Prng, opts: M
   const count = 1 + rng.below(max);
   let bytes = input;
   const steps: string[] = [];
+  const targets: MutationTarget[] = [];
   for (let attempt = 0; steps.length < count && attempt < count * 4; attempt++) {
     const m = pickMutator(rng);
     let out: Uint8Array | undefined;
+    let aimed: MutationTarget = { target: 'bytes', at: 0 };
     try {
-      out = m.apply(bytes, layoutOf(bytes), rng);
+      out = m.apply(bytes, layoutOf(bytes), rng, (target, at) => (aimed = { target, at }));
     } catch (e) {
       // A walker described something the bytes do not hold: skip this mutation, as if it did not apply.
       if (e instanceof FuzzError) continue;
@@ -291,6 +326,7 @@ export function mutate(input: Uint8Array, layoutOf: LayoutOf, rng: Prng, opts: M
     if (out === undefined || out.length > maxLength) continue;
     bytes = out;
     steps.push(m.name);
+    targets.push(aimed);
   }
-  return { bytes: bytes === input ? input.slice() : bytes, steps };
+  return { bytes: bytes === input ? input.slice() : bytes, steps, targets };
 }

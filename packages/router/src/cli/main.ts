@@ -15,6 +15,7 @@ Commands:
   check -f FILE                      check a configuration file (FRR syntax, see docs/config.md)
   decode --pcap FILE | --hex HEX     decode BGP messages (EVPN included) from a capture or hex
   demo [--keep]                      the seed's three sites in namespaces: routers, pings, show (root)
+  fuzz --peer ADDR --asn N --peer-asn N | --replay FILE   fuzz a BGP speaker (see evpn6 fuzz --help)
 
 Options:
   -h, --help      this help (or "evpn6 COMMAND --help" for a command's own)
@@ -130,6 +131,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     case 'demo':
       return runDemo(io, rest);
+    case 'fuzz':
+      return (await import('./fuzz.js')).runFuzz(io, rest);
     default:
       return usageError(io, `unknown command "${command}"`, MAIN_USAGE);
   }
