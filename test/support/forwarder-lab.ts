@@ -1,0 +1,185 @@
+/**
+ * Namespaces around a DPDK forwarder for test/forwarder-dpdk.test.ts:
+ *
+ *   h (LAN host)            fw (forwarder agent)                 core (IPv6 router)     k1, k2 (kernel VTEPs)
+ *   eth0 2001:db8:55::1 --- enl0 [af_packet LAN, TAP tnl0]
+ *                           enu0 [af_packet underlay, TAP tnu0 --- c0 2001:db8::fe
+ *                                 2001:db8::1 = local VTEP]       c1 2001:db8:1::fe --- eth0 2001:db8:1::1, vx0 550 + br0 2001:db8:55::2
+ *                                                                 c2 2001:db8:2::fe --- eth0 2001:db8:2::1, vx0 550 + br0 2001:db8:55::3
+ *
+ * k1 and k2 are the Linux kernel's own vxlan (IPv6 VTEPs) flooding to 2001:db8::1. The forwarder
+ * floods VNI 550 to both and accepts VXLAN from k1 only. Checksum offload is off on every veth:
+ * af_packet hands DPDK the frame bytes, and a frame whose checksum the kernel left for the
+ * hardware to fill would look corrupt.
+ */
+import { fileURLToPath } from 'node:url';
+import type { ForwarderStats, MacEvent } from '../../packages/router/src/forwarder/index.js';
+import { forwarderUnavailable } from '../../packages/router/src/forwarder/index.js';
+import { NetnsLab } from './netns.js';
+import { NamespaceAgent } from './ns-agent.js';
+import { IN_CI, requirePrereqs } from './prereq.js';
+import { waitFor } from './processes.js';
+
+const AGENT = fileURLToPath(new URL('./forwarder-agent.ts', import.meta.url));
+
+/** EAL without hugepages, PCI or shared files: what a test machine gives (DESIGN.md). */
+export const BASE_EAL = ['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', '0@(0-1)', '--log-level', 'lib.eal:error'];
+export const NULL_EAL = [...BASE_EAL, '--vdev', 'net_null0', '--vdev', 'net_null1'];
+
+export type ForwarderAgent = NamespaceAgent<MacEvent>;
+
+export function startAgent(ns: string): Promise<ForwarderAgent> {
+  return NamespaceAgent.start(ns, AGENT, (m) => m.event as MacEvent);
+}
+
+/** Root, the tools, and a loadable forwarder addon; otherwise skip (locally) or fail (CI=true). */
+export function requireForwarder(ctx: Mocha.Context, binaries: readonly string[] = []): void {
+  requirePrereqs(ctx, { root: true, binaries: ['ip', 'ethtool', ...binaries] });
+  const why = forwarderUnavailable();
+  if (why === null) return;
+  if (IN_CI) throw new Error(`the DPDK forwarder is unavailable: ${why}; CI=true, so this is a failure, not a skip`);
+  console.log(`      skipped: ${why}`);
+  ctx.skip();
+}
+
+const HOST_MAC = '02:00:5e:00:53:77';
+const CORE_MAC = '02:00:5e:00:53:fe';
+const LOCAL_VTEP = '2001:db8::1';
+const KERNEL_VTEPS = ['2001:db8:1::1', '2001:db8:2::1'];
+const OVERLAY = ['2001:db8:55::1', '2001:db8:55::2', '2001:db8:55::3'];
+
+export class ForwarderLab {
+  readonly lab = new NetnsLab();
+  readonly hostMac = HOST_MAC;
+  h = '';
+  fw = '';
+  core = '';
+  k: string[] = [];
+  agent!: ForwarderAgent;
+
+  static async create(): Promise<ForwarderLab> {
+    const fl = new ForwarderLab();
+    try {
+      await fl.build();
+    } catch (e) {
+      await fl.teardown();
+      throw e;
+    }
+    return fl;
+  }
+
+  private noOffload(ns: string, dev: string): void {
+    this.lab.exec(ns, 'ethtool', '-K', dev, 'tx', 'off', 'rx', 'off');
+  }
+
+  private async build(): Promise<void> {
+    const { lab } = this;
+    this.h = lab.add('h');
+    this.fw = lab.add('fw');
+    this.core = lab.add('core');
+    this.k = [lab.add('k1'), lab.add('k2')];
+    const { h, fw, core, k } = this;
+
+    lab.veth(fw, 'enl0', h, 'eth0', undefined, HOST_MAC);
+    lab.veth(fw, 'enu0', core, 'c0', '02:00:5e:00:53:10', CORE_MAC);
+    // The DPDK ports belong to the forwarder: the kernel must not speak on them itself.
+    lab.sysctl(fw, 'net.ipv6.conf.enl0.disable_ipv6=1', 'net.ipv6.conf.enu0.disable_ipv6=1');
+    this.noOffload(h, 'eth0');
+    this.noOffload(core, 'c0');
+    lab.ip(h, 'addr', 'add', `${OVERLAY[0]}/64`, 'dev', 'eth0', 'nodad');
+
+    lab.sysctl(core, 'net.ipv6.conf.all.forwarding=1');
+    lab.ip(core, 'addr', 'add', '2001:db8::fe/64', 'dev', 'c0', 'nodad');
+    for (let i = 0; i < 2; i++) {
+      const kn = k[i]!;
+      const c = `c${i + 1}`;
+      lab.veth(core, c, kn, 'eth0');
+      this.noOffload(core, c);
+      this.noOffload(kn, 'eth0');
+      lab.ip(core, 'addr', 'add', `2001:db8:${i + 1}::fe/64`, 'dev', c, 'nodad');
+      lab.ip(kn, 'addr', 'add', `${KERNEL_VTEPS[i]}/64`, 'dev', 'eth0', 'nodad');
+      lab.ip(kn, '-6', 'route', 'add', 'default', 'via', `2001:db8:${i + 1}::fe`);
+      lab.ip(kn, 'link', 'add', 'br0', 'type', 'bridge');
+      lab.ip(kn, 'link', 'add', 'vx0', 'type', 'vxlan', 'id', '550', 'local', KERNEL_VTEPS[i]!, 'dstport', '4789');
+      lab.ip(kn, 'link', 'set', 'vx0', 'master', 'br0');
+      lab.ip(kn, 'link', 'set', 'vx0', 'up');
+      lab.ip(kn, 'link', 'set', 'br0', 'up');
+      lab.ip(kn, 'addr', 'add', `${OVERLAY[i + 1]}/64`, 'dev', 'br0', 'nodad');
+      lab.exec(kn, 'bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx0', 'dst', LOCAL_VTEP);
+    }
+    for (const [ns, dev] of [[fw, 'enl0'], [fw, 'enu0'], [h, 'eth0'], [core, 'c0']] as const) await lab.waitLinkReady(ns, dev);
+
+    this.agent = await startAgent(fw);
+    await this.agent.call('start', {
+      options: {
+        ealArgs: [...BASE_EAL, '--vdev', 'net_af_packet0,iface=enu0', '--vdev', 'net_af_packet1,iface=enl0'],
+        underlay: { device: 'net_af_packet0', tap: 'tnu0' },
+        lan: [{ device: 'net_af_packet1', tap: 'tnl0' }],
+        // Shared test machine: give the core back when idle (production busy-polls).
+        idleSleepUs: 50,
+      },
+    });
+    // The TAP is the kernel's side of the underlay port: it holds the VTEP address and answers ND.
+    await lab.waitLinkReady(fw, 'tnu0');
+    this.noOffload(fw, 'tnu0');
+    lab.ip(fw, 'addr', 'add', `${LOCAL_VTEP}/64`, 'dev', 'tnu0', 'nodad');
+    lab.ip(fw, '-6', 'route', 'add', 'default', 'via', '2001:db8::fe');
+    const failures = await this.agent.call<unknown[]>('apply', {
+      commands: [
+        { op: 'setLocalVtep', address: LOCAL_VTEP },
+        { op: 'setUnderlayNextHop', mac: CORE_MAC },
+        { op: 'bindVni', vni: 550, port: 0 },
+        { op: 'addFloodVtep', vni: 550, vtep: KERNEL_VTEPS[0] },
+        { op: 'addFloodVtep', vni: 550, vtep: KERNEL_VTEPS[1] },
+        { op: 'addAllowedVtep', vni: 550, vtep: KERNEL_VTEPS[0] },
+      ],
+    });
+    if (failures.length > 0) throw new Error(`forwarder refused its set-up: ${JSON.stringify(failures)}`);
+  }
+
+  /** ping's exit status: 0 when at least one reply came back. */
+  private ping(ns: string, to: string, count: number): number | null {
+    return this.lab.tryExec(ns, 'ping', '-6', '-c', String(count), '-i', '0.2', '-W', '2', to).status;
+  }
+
+  pingFromHost(count: number): number | null {
+    return this.ping(this.h, OVERLAY[1]!, count);
+  }
+
+  pingFromKernelSide(count: number): number | null {
+    return this.ping(this.k[0]!, OVERLAY[0]!, count);
+  }
+
+  /** From behind k2, which the forwarder floods to but does not accept VXLAN from. */
+  pingFromUnlisted(count: number): number | null {
+    return this.ping(this.k[1]!, OVERLAY[0]!, count);
+  }
+
+  /** A multicast echo to all nodes on the overlay: a BUM frame. */
+  broadcastFromHost(): void {
+    this.lab.tryExec(this.h, 'ping', '-6', '-c', '2', '-i', '0.2', '-W', '1', '-I', 'eth0', 'ff02::1');
+  }
+
+  /** Frames kernel VTEP k<n> decapsulated. */
+  vxlanRx(n: number): number {
+    const links = JSON.parse(this.lab.exec(this.k[n - 1]!, 'ip', '-s', '-j', 'link', 'show', 'dev', 'vx0')) as { stats64: { rx: { packets: number } } }[];
+    return links[0]!.stats64.rx.packets;
+  }
+
+  stats(): Promise<ForwarderStats> {
+    return this.agent.call<ForwarderStats>('stats');
+  }
+
+  waitEvent(match: (e: MacEvent) => boolean): Promise<MacEvent> {
+    return waitFor('a forwarder MAC event', () => this.agent.events.find(match), 10000, 50);
+  }
+
+  until(what: string, cond: () => Promise<boolean> | boolean): Promise<true> {
+    return waitFor(what, async () => ((await cond()) ? true : undefined), 10000, 100);
+  }
+
+  async teardown(): Promise<void> {
+    await this.agent?.stop();
+    this.lab.teardown();
+  }
+}
