@@ -77,8 +77,11 @@ describe('KernelDataplane in a namespace', function () {
 
   it('discovers VNI 550 with its IPv6 local VTEP', async () => {
     const vnis = await agent.call<dataplane.VniInfo[]>('start');
-    expect(vnis).to.deep.equal([{ vni: 550, localVtep: LOCAL_VTEP, port: 4789, device: 'vx0' }]);
-    expect(agent.events).to.deep.include({ kind: 'vni-added', info: vnis[0] });
+    const ifindex = Number(lab.exec(r, 'cat', '/sys/class/net/vx0/ifindex').trim());
+    const bridgeIfindex = Number(lab.exec(r, 'cat', '/sys/class/net/br0/ifindex').trim());
+    expect(vnis).to.deep.equal([{ vni: 550, localVtep: LOCAL_VTEP, port: 4789, device: 'vx0', ifindex, bridge: { name: 'br0', ifindex: bridgeIfindex } }]);
+    // The event says what the device is; where it sits (indexes, bridge) is read from vnis().
+    expect(agent.events).to.deep.include({ kind: 'vni-added', info: { vni: 550, localVtep: LOCAL_VTEP, port: 4789, device: 'vx0' } });
   });
 
   it('programs remote MAC and flood intents as extern_learn / all-zero entries', async () => {
