@@ -114,10 +114,12 @@ function pickValue(f: Field, current: number, rng: Prng): number {
 export interface MutationTarget {
   readonly target: string;
   readonly at: number;
+  /** The value a field was set to (set-field, resize-content). */
+  readonly value?: number;
 }
 
 /** Told what a mutator picked, before it edits. */
-export type NoteTarget = (target: string, at: number) => void;
+export type NoteTarget = (target: string, at: number, value?: number) => void;
 
 /**
  * A named mutation: returns the new bytes, or undefined when it does not apply to this layout.
@@ -138,9 +140,10 @@ export const mutators: readonly Mutator[] = [
     apply(buf, layout, rng, note) {
       if (layout.fields.length === 0) return undefined;
       const f = rng.pick(layout.fields);
-      note?.(f.name, f.at);
+      const value = pickValue(f, readField(buf, f.at, f.size), rng);
+      note?.(f.name, f.at, value);
       const out = buf.slice();
-      writeField(out, f.at, f.size, pickValue(f, readField(buf, f.at, f.size), rng));
+      writeField(out, f.at, f.size, value);
       return out;
     },
   },
@@ -153,8 +156,9 @@ export const mutators: readonly Mutator[] = [
       const sized = layout.fields.filter((f) => f.content !== undefined);
       if (sized.length === 0) return undefined;
       const f = rng.pick(sized);
-      note?.(f.name, f.at);
-      return resizeField(buf, layout, f, pickValue(f, readField(buf, f.at, f.size), rng), rng);
+      const value = pickValue(f, readField(buf, f.at, f.size), rng);
+      note?.(f.name, f.at, value);
+      return resizeField(buf, layout, f, value, rng);
     },
   },
   {
@@ -317,7 +321,7 @@ export function mutate(input: Uint8Array, layoutOf: LayoutOf, rng: Prng, opts: M
     let out: Uint8Array | undefined;
     let aimed: MutationTarget = { target: 'bytes', at: 0 };
     try {
-      out = m.apply(bytes, layoutOf(bytes), rng, (target, at) => (aimed = { target, at }));
+      out = m.apply(bytes, layoutOf(bytes), rng, (target, at, value) => (aimed = value === undefined ? { target, at } : { target, at, value }));
     } catch (e) {
       // A walker described something the bytes do not hold: skip this mutation, as if it did not apply.
       if (e instanceof FuzzError) continue;

@@ -18,6 +18,8 @@ export interface FuzzCase {
   readonly mutator: string;
   /** What the mutation aimed at (a field or element name, 'truncation', 'bytes'). */
   readonly target: string;
+  /** The value the field was set to, for field mutations. */
+  readonly value: number | undefined;
   /** Type code of the path attribute the mutation landed in, if any. */
   readonly attribute: number | undefined;
   /** The expectation class (see expectations.ts). */
@@ -122,7 +124,8 @@ export function classOf(mutator: string, target: string, at: number, base: Uint8
   if (target === 'bytes') return 'bytes';
   if (target === 'message length') return 'header-length';
   if (target === 'message type' || target === 'marker last byte') return 'header';
-  if (target === 'message') return 'messages';
+  // The copy of a message lands inside its own Length (which grows): the body gains a tail.
+  if (target === 'message') return 'header-length';
   const openField = OPEN_FIELDS[target];
   if (openField) return openField;
   if (OPEN_PARAMETER_TARGETS.has(target)) return 'open-parameters';
@@ -173,6 +176,7 @@ export function fuzzCase(corpus: readonly BaseMessage[], usable: readonly number
     baseName: b.name,
     mutator,
     target: aimed.target,
+    value: aimed.value,
     attribute,
     cls: classOf(mutator, aimed.target, aimed.at, b.bytes, bytes, attribute),
     bytes,

@@ -108,8 +108,6 @@ export const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   header: { accept: [N(1)], rfc: 'RFC 4271 §6.1' },
   // A shorter Length cuts the body (its own errors), a longer one leaves the target waiting for the rest.
   'header-length': { accept: [N(1), N(2), N(3), N(4, 0), N(7), 'kept', 'withdrawn'], rfc: 'RFC 4271 §6.1, §8.2.2 (hold timer while waiting)' },
-  // Duplicated or removed whole messages: more (valid) messages, or none.
-  messages: { accept: ['kept'], rfc: 'RFC 4271 §4' },
   // ---- OPEN (sent instead of ours on a fresh connection; 'kept' = the session came up)
   'open-version': { accept: [N(2, 1)], rfc: 'RFC 4271 §6.2' },
   // With a 4-octet AS capability the 2-octet field is not the AS (RFC 6793 §4.1): a target may ignore it.

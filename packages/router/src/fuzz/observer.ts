@@ -9,7 +9,8 @@ import type { Nlri, NlriList } from '@evpn6/bgp';
 import { Afi, decodeMessage, MessageType, Safi } from '@evpn6/bgp';
 import { routeKey } from './corpus.js';
 import type { Family, PeerEvent, SessionConfig } from './raw-session.js';
-import { FAMILIES, isFailure, RawSession } from './raw-session.js';
+import { FAMILIES, isFailure, openWithin } from './raw-session.js';
+import type { RawSession } from './raw-session.js';
 import type { OpenFailure } from './raw-session.js';
 
 const familyOf = (afi: number, safi: number): Family | undefined => FAMILIES.find((f) => f.afi === afi && f.safi === safi);
@@ -32,8 +33,8 @@ export class Observer {
     this.listen();
   }
 
-  static async open(cfg: SessionConfig): Promise<Observer | OpenFailure> {
-    const s = await RawSession.open(cfg);
+  static async open(cfg: SessionConfig, withinMs: number): Promise<Observer | OpenFailure> {
+    const s = await openWithin(cfg, withinMs);
     return isFailure(s) ? s : new Observer(cfg, s);
   }
 
@@ -78,7 +79,7 @@ export class Observer {
   /** Brings the session back after the target dropped it; false if it does not come up. */
   async reopen(): Promise<boolean> {
     this.session.destroy();
-    const s = await RawSession.open(this.cfg);
+    const s = await openWithin(this.cfg, 10000);
     if (isFailure(s)) return false;
     this.present.clear();
     this.session = s;

@@ -286,6 +286,19 @@ export class RawSession {
   }
 }
 
+/**
+ * Opens sessions until one comes up or `withinMs` passes (targets turn sessions away for a while
+ * after one went down, or while they start): the session, or the last failure.
+ */
+export async function openWithin(cfg: SessionConfig, withinMs: number): Promise<RawSession | OpenFailure> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const s = await RawSession.open(cfg);
+    if (!isFailure(s) || Date.now() >= deadline) return s;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 /** True for a failure, false for a session. */
 export function isFailure(x: RawSession | OpenFailure): x is OpenFailure {
   return !(x instanceof RawSession);

@@ -36,6 +36,7 @@ export async function replayFinding(f: Finding, override: Partial<FuzzOptions> =
       baseName: f.base,
       mutator: f.mutator,
       target: f.target,
+      value: f.value,
       attribute: f.attribute,
       cls: f.class,
       bytes: fromHex(f.hex),

@@ -32,6 +32,7 @@ export interface Finding {
   readonly base: string;
   readonly mutator: string;
   readonly target: string;
+  readonly value?: number;
   readonly attribute?: number;
   readonly class: string;
   readonly hex: string;
@@ -55,6 +56,7 @@ export function findingOf(r: CaseResult, peer: FindingTarget): Finding {
     base: c.baseName,
     mutator: c.mutator,
     target: c.target,
+    ...(c.value !== undefined ? { value: c.value } : {}),
     ...(c.attribute !== undefined ? { attribute: c.attribute } : {}),
     class: c.cls,
     hex: toHex(c.bytes),

@@ -16,7 +16,7 @@ import type { CaseResult } from './judge.js';
 import { expectationFor, judge } from './judge.js';
 import { Observer } from './observer.js';
 import type { Family, OpenFailure, PeerEvent, SessionConfig } from './raw-session.js';
-import { isFailure, ourOpen, RawSession } from './raw-session.js';
+import { isFailure, openWithin, ourOpen, RawSession } from './raw-session.js';
 import type { Reaction } from './reaction.js';
 import { ourVerdict } from './verdict.js';
 
@@ -79,8 +79,6 @@ function reactionOf(e: PeerEvent | OpenFailure): Reaction {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export class PeerFuzzer {
   readonly registry = registerEvpn(defaultRegistry().clone());
   private readonly cfg: SessionConfig;
@@ -116,7 +114,7 @@ export class PeerFuzzer {
   /** First session (and observer); builds the corpus from what was negotiated. */
   async start(): Promise<void> {
     if (this.opts.observer) {
-      const o = await Observer.open({ ...this.cfg, localAddress: this.opts.observer.address, asn: this.opts.observer.asn, routerId: '192.0.2.251' });
+      const o = await Observer.open({ ...this.cfg, localAddress: this.opts.observer.address, asn: this.opts.observer.asn, routerId: '192.0.2.251' }, this.livenessMs);
       if (!(o instanceof Observer)) throw new FuzzError('ERR_FUZZ_NO_SESSION', `the observer session to ${this.opts.peer} did not come up: ${JSON.stringify(o)}`);
       this.observer = o;
     }
@@ -133,16 +131,9 @@ export class PeerFuzzer {
   private async revive(withinMs: number): Promise<RawSession | Reaction> {
     this.session?.destroy();
     this.session = undefined;
-    const deadline = Date.now() + withinMs;
-    let last: OpenFailure | undefined;
-    for (;;) {
-      const s = await RawSession.open(this.cfg);
-      if (!isFailure(s)) return (this.session = s);
-      last = s;
-      if (Date.now() >= deadline) break;
-      await sleep(300);
-    }
-    return { kind: last?.kind === 'refused' ? 'crash' : 'hang' };
+    const s = await openWithin(this.cfg, withinMs);
+    if (!isFailure(s)) return (this.session = s);
+    return { kind: s.kind === 'refused' ? 'crash' : 'hang' };
   }
 
   private async observerUp(): Promise<Observer | undefined> {
@@ -250,7 +241,7 @@ export class PeerFuzzer {
   /** The base itself, unmutated: the target must take it; those it does not are left out of the run. */
   baselineCase(seed: number, i: number): FuzzCase {
     const b = this.corpus[i]!;
-    return { seed, index: -1 - i, base: i, baseName: b.name, mutator: 'none', target: 'none', attribute: undefined, cls: 'baseline', bytes: b.bytes };
+    return { seed, index: -1 - i, base: i, baseName: b.name, mutator: 'none', target: 'none', value: undefined, attribute: undefined, cls: 'baseline', bytes: b.bytes };
   }
 
   getCorpus(): readonly BaseMessage[] {

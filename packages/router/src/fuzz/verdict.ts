@@ -84,5 +84,6 @@ export function widen(e: Expectation, v: OurVerdict, update: boolean): Expectati
     default:
       break;
   }
-  return { accept, legacy, rfc: e.rfc };
+  const unique = (ps: Pattern[]) => ps.filter((p, i) => ps.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
+  return { accept: unique(accept), legacy: unique(legacy), rfc: e.rfc };
 }
