@@ -37,7 +37,7 @@ describe('daemon: configuration to speaker and engine', () => {
     expect(() => daemon.chooseRouterId(cfg, new Map([['lo', ['127.0.0.1', '::1']]]))).to.throw().with.property('code', daemon.DaemonErrorCode.config);
   });
 
-  it('neighbors: FRR defaults (ipv4-unicast, 60/180), activated families, update-source by interface', () => {
+  it('neighbors: FRR timer defaults (60/180), only activated families, update-source by interface', () => {
     const cfg = parseConfig(
       [
         'router bgp 64512',
@@ -58,10 +58,10 @@ describe('daemon: configuration to speaker and engine', () => {
     const interfaces = new Map([['enp1s0', ['fe80::5', '192.0.2.5', '2001:db8::1']]]);
     const [n2, n3] = cfg.bgp.neighbors.map((n) => daemon.neighborOptions(n, interfaces));
     expect(n2).to.include({ address: '2001:db8::2', remoteAs: 64513, localAddress: '2001:db8::1', keepalive: 60, holdTime: 180, routeReflectorClient: false });
-    expect(n2!.families).to.deep.equal(['ipv4-unicast', 'l2vpn-evpn']);
+    expect(n2!.families).to.deep.equal(['l2vpn-evpn']);
     expect(n2!.exportFilter).to.be.a('function');
     expect(n3).to.include({ keepalive: 3, holdTime: 9, routeReflectorClient: true, shutdown: 'maintenance' });
-    expect(n3!.families).to.deep.equal(['ipv4-unicast', 'ipv6-unicast', 'l2vpn-evpn']);
+    expect(n3!.families).to.deep.equal(['ipv6-unicast', 'l2vpn-evpn']);
     expect(n3).not.to.have.property('localAddress');
     expect(n3).not.to.have.property('exportFilter');
   });

@@ -4,10 +4,10 @@ import type { RouteTarget } from '@evpn6/evpn';
 import { restOfLine } from './lines.js';
 import { ConfigErrorCode } from './types.js';
 import type { RemoteAs } from './types.js';
-import { definedNeighbor, familyNeighbor, neighborAddress, parseAsn, parseNumber, tryParseIp, word } from './state.js';
+import { INTERFACE_NAME, definedNeighbor, familyNeighbor, neighborAddress, parseAsn, parseNumber, tryParseIp, word } from './state.js';
+import { dataplaneCommand, dpdkCommands } from './dpdk.js';
 import type { ContextName, Handler, VniState } from './state.js';
 
-const INTERFACE_NAME = /^[A-Za-z0-9_.@-]{1,15}$/;
 
 const toTop: Handler = (p) => {
   p.context = 'top';
@@ -56,6 +56,7 @@ const topCommands: Record<string, Handler> = {
   'frr defaults': (p, l) => p.ignore(l),
   'service integrated-vtysh-config': (p, l) => p.ignore(l),
   'line vty': (p, l) => p.ignore(l),
+  dataplane: dataplaneCommand,
   exit: () => {},
   end: toTop,
 };
@@ -315,6 +316,7 @@ export const COMMANDS: Record<ContextName, Record<string, Handler>> = {
   evpn: evpnCommands,
   vni: vniCommands,
   skip: skipCommands,
+  dpdk: dpdkCommands,
 };
 
 /** FRR commands (by key) that evpn6 deliberately does not implement: named, so the error says so. */

@@ -1,7 +1,8 @@
 import { splitLines } from './lines.js';
 import type { ConfigLine } from './lines.js';
 import { ConfigErrorCode, ConfigWarningCode } from './types.js';
-import type { ConfigProblem, ConfigWarning, RouterConfig } from './types.js';
+import type { ConfigProblem, ConfigWarning, DpdkConfig, RouterConfig } from './types.js';
+import { buildDpdk } from './dpdk.js';
 import { COMMANDS, UNSUPPORTED } from './commands.js';
 import { CONTEXT_TITLE, ConfigParser, PARENT, word } from './state.js';
 import type { ContextName, Handler } from './state.js';
@@ -57,7 +58,7 @@ function runLine(p: ConfigParser, l: ConfigLine): void {
   }
 }
 
-function build(p: ConfigParser): RouterConfig {
+function build(p: ConfigParser, dpdk: DpdkConfig | undefined): RouterConfig {
   const neighbors = [...p.neighbors.values()].map((n) => ({
     address: n.address,
     remoteAs: n.remoteAs,
@@ -80,6 +81,7 @@ function build(p: ConfigParser): RouterConfig {
       ipv6Unicast: { networks: [...p.networks] },
       evpn: { advertiseAllVni: p.advertiseAllVni, vnis },
     },
+    ...(dpdk !== undefined ? { dpdk } : {}),
     ignored: p.ignored,
   };
 }
@@ -117,6 +119,7 @@ export function checkConfig(text: string, file = '<config>'): ConfigCheck {
   if (!p.sawRouterBgp) {
     p.problems.push({ file, line: 0, code: ConfigErrorCode.missing, message: 'no "router bgp ASN" block', text: '' });
   }
+  const dpdk = buildDpdk(p);
   if (p.problems.length > 0 || p.asn === undefined) return { errors: p.problems, warnings: [] };
-  return { config: build(p), errors: [], warnings: warningsOf(p) };
+  return { config: build(p, dpdk), errors: [], warnings: warningsOf(p) };
 }

@@ -4,8 +4,11 @@ import type { ConfigLine } from './lines.js';
 import { ConfigErrorCode } from './types.js';
 import type { ConfigErrorCodeValue, ConfigProblem, IgnoredLine, RemoteAs, UpdateSource } from './types.js';
 
+/** What Linux takes as an interface name (IFNAMSIZ 16 with the NUL). */
+export const INTERFACE_NAME = /^[A-Za-z0-9_.@-]{1,15}$/;
+
 /** `skip` is the body of an unsupported address family: already reported, its lines are not checked. */
-export type ContextName = 'top' | 'bgp' | 'ipv6-unicast' | 'evpn' | 'vni' | 'skip';
+export type ContextName = 'top' | 'bgp' | 'ipv6-unicast' | 'evpn' | 'vni' | 'skip' | 'dpdk';
 
 export const PARENT: Record<ContextName, ContextName | undefined> = {
   top: undefined,
@@ -14,6 +17,7 @@ export const PARENT: Record<ContextName, ContextName | undefined> = {
   evpn: 'bgp',
   vni: 'evpn',
   skip: 'bgp',
+  dpdk: 'top',
 };
 
 export const CONTEXT_TITLE: Record<ContextName, string> = {
@@ -23,6 +27,7 @@ export const CONTEXT_TITLE: Record<ContextName, string> = {
   evpn: '"address-family l2vpn evpn"',
   vni: 'a "vni" block',
   skip: 'an unsupported address family',
+  dpdk: '"dataplane dpdk"',
 };
 
 interface FamilyState {
@@ -52,6 +57,14 @@ export interface VniState {
   exportRouteTargets: RouteTarget[];
 }
 
+export interface DpdkState {
+  openedAt: ConfigLine;
+  ealArgs: string[];
+  underlay?: { device: string; tap: string };
+  lan: { device: string; tap?: string; vni: number; line: ConfigLine }[];
+  mtu?: number;
+}
+
 /** Parsing state: what the lines so far have built, and every problem found. */
 export class ConfigParser {
   readonly problems: ConfigProblem[] = [];
@@ -70,6 +83,8 @@ export class ConfigParser {
   readonly vnis = new Map<number, VniState>();
   /** The block being filled; a duplicate block gets a scratch one so its lines are still checked. */
   currentVni: VniState | undefined;
+  /** `dataplane dpdk` block, once opened. */
+  dpdk: DpdkState | undefined;
 
   constructor(readonly file: string) {}
 

@@ -29,6 +29,11 @@ export function summarizeConfig(c: RouterConfig): string[] {
     const rts = (list: typeof v.importRouteTargets) => (list.length > 0 ? list.map((rt) => formatRouteTarget(rt)).join(' ') : 'auto');
     out.push(`  vni ${v.vni}: rd ${v.rd ? formatRd(v.rd) : 'auto'}, import ${rts(v.importRouteTargets)}, export ${rts(v.exportRouteTargets)}`);
   }
+  if (c.dpdk !== undefined) {
+    const d = c.dpdk;
+    out.push(`dataplane dpdk: underlay ${d.underlay.device} (tap ${d.underlay.tap}), mtu ${d.mtu}, eal ${d.ealArgs.length > 0 ? d.ealArgs.join(' ') : 'defaults'}`);
+    for (const lan of d.lan) out.push(`  lan ${lan.device}${lan.tap !== undefined ? ` (tap ${lan.tap})` : ''}: vni ${lan.vni}`);
+  }
   if (c.ignored.length > 0) out.push(`ignored lines: ${c.ignored.map((l) => l.line).join(', ')}`);
   return out;
 }

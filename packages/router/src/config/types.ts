@@ -11,6 +11,8 @@ export interface RouterConfig {
   /** `ipv6 nht resolve-via-default`: may a BGP next hop be resolved through the default route. */
   readonly ipv6NhtResolveViaDefault: boolean;
   readonly bgp: BgpConfig;
+  /** evpn6 extension `dataplane dpdk` block: what `evpn6 run --dataplane dpdk` starts. */
+  readonly dpdk?: DpdkConfig;
   /** Lines accepted and ignored (see docs/config.md), so `check` can say what had no effect. */
   readonly ignored: readonly IgnoredLine[];
 }
@@ -75,6 +77,28 @@ export interface VniConfig {
   readonly importRouteTargets: readonly RouteTarget[];
   /** `route-target export|both X:Y`; empty means the auto-derived target. */
   readonly exportRouteTargets: readonly RouteTarget[];
+}
+
+/** An ethdev the forwarder drives: its EAL name (PCI address or vdev name) and its TAP exception interface. */
+export interface DpdkPortConfig {
+  readonly device: string;
+  /** The kernel interface made for it (the seed's naming: enp1s0 -> tnp1s0); absent: none. */
+  readonly tap?: string;
+}
+
+export interface DpdkLanPortConfig extends DpdkPortConfig {
+  /** The VNI this LAN port is bridged into. */
+  readonly vni: number;
+}
+
+export interface DpdkConfig {
+  /** EAL arguments, in order (the seed's GDP_OPTS: `-l 2-3`, `--vdev ...`). */
+  readonly ealArgs: readonly string[];
+  /** The carrier-side port; its TAP carries the site's underlay address, so BGP runs over it. */
+  readonly underlay: DpdkPortConfig & { readonly tap: string };
+  readonly lan: readonly DpdkLanPortConfig[];
+  /** Underlay MTU in bytes (default 1500): outer packets above it are fragmented. */
+  readonly mtu: number;
 }
 
 export interface IgnoredLine {

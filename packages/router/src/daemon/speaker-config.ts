@@ -12,13 +12,6 @@ import { DaemonError, DaemonErrorCode } from './errors.js';
 /** Addresses per interface name, as os.networkInterfaces() lists them (address text only). */
 export type InterfaceAddresses = ReadonlyMap<string, readonly string[]>;
 
-/**
- * FRR's `bgp default ipv4-unicast`: IPv4 unicast is negotiated with every neighbor even when no
- * `address-family ipv4 unicast` exists, which is why the seed's `show bgp summary` has an IPv4
- * Unicast section. evpn6 originates nothing in it.
- */
-export const DEFAULT_FAMILY = 'ipv4-unicast';
-
 /** FRR's defaults when `neighbor X timers` is absent. */
 export const DEFAULT_KEEPALIVE = 60;
 export const DEFAULT_HOLD_TIME = 180;
@@ -93,9 +86,12 @@ export function chooseRouterId(config: RouterConfig, interfaces: InterfaceAddres
   return dottedQuad(id);
 }
 
-/** The families a neighbor negotiates. */
+/**
+ * The families a neighbor negotiates: those it is activated in. Unlike FRR's default, IPv4
+ * unicast is never on by itself (docs/config.md: `no bgp default ipv4-unicast` is always true).
+ */
 export function neighborFamilies(n: NeighborConfig): string[] {
-  const families = [DEFAULT_FAMILY];
+  const families: string[] = [];
   if (n.ipv6Unicast.activate) families.push('ipv6-unicast');
   if (n.evpn.activate) families.push('l2vpn-evpn');
   return families;
@@ -166,6 +162,8 @@ export function diffConfig(old: RouterConfig, next: RouterConfig): ConfigDiff {
   let restartNeeded: string | undefined;
   if (old.bgp.asn !== next.bgp.asn) restartNeeded = `router bgp ${old.bgp.asn} -> ${next.bgp.asn}`;
   else if (old.bgp.routerId !== next.bgp.routerId) restartNeeded = `bgp router-id ${old.bgp.routerId ?? 'auto'} -> ${next.bgp.routerId ?? 'auto'}`;
+  // The forwarder's ports and EAL are set up once per process (EAL cannot be initialised twice).
+  else if (!sameJson(old.dpdk, next.dpdk)) restartNeeded = 'the "dataplane dpdk" block';
   const before = new Map(old.bgp.neighbors.map((n) => [n.address, n]));
   const after = new Map(next.bgp.neighbors.map((n) => [n.address, n]));
   const removedNeighbors = [...before.keys()].filter((a) => !after.has(a));
