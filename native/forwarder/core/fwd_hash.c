@@ -20,12 +20,13 @@ int fwd_reason_from_name(const char *name) {
   return -1;
 }
 
-uint64_t fwd_sum16(const uint8_t *p, size_t n, uint64_t sum) {
-  /*
-   * RFC 1071 §2(B): the ones' complement sum does not depend on byte order, so whole 64-bit words
-   * are summed in host order (as 32-bit halves, which cannot overflow the 64-bit accumulators below
-   * 2^32 words), folded to 16 bits, and byte-swapped into big-endian order once at the end.
-   */
+/*
+ * RFC 1071 §2(B): the ones' complement sum does not depend on byte order, so whole words are
+ * summed in host order (as 32-bit halves widened into 64-bit accumulators, which cannot overflow
+ * below 2^32 words), folded to 16 bits, and byte-swapped into big-endian order once at the end.
+ * Returns the host-order sum of p[0, *done) with *done a multiple of 8.
+ */
+static uint64_t sum_words_scalar(const uint8_t *p, size_t n, size_t *done) {
   uint64_t a = 0, b = 0;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -41,7 +42,49 @@ uint64_t fwd_sum16(const uint8_t *p, size_t n, uint64_t sum) {
     a += (x & 0xffffffffu) + (x >> 32);
     i += 8;
   }
-  uint32_t host = fwd_fold(a + b);
+  *done = i;
+  return a + b;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* The same sum, 64 bytes a step: a full-size frame's checksum is most of an encapsulation's cost. */
+__attribute__((target("avx2"))) static uint64_t sum_words_avx2(const uint8_t *p, size_t n, size_t *done) {
+  const __m256i low = _mm256_set1_epi64x(0xffffffff);
+  __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+    __m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
+    a = _mm256_add_epi64(a, _mm256_add_epi64(_mm256_and_si256(x, low), _mm256_srli_epi64(x, 32)));
+    b = _mm256_add_epi64(b, _mm256_add_epi64(_mm256_and_si256(y, low), _mm256_srli_epi64(y, 32)));
+  }
+  a = _mm256_add_epi64(a, b);
+  uint64_t lanes[4];
+  _mm256_storeu_si256((__m256i *)(void *)lanes, a);
+  size_t rest;
+  uint64_t tail = sum_words_scalar(p + i, n - i, &rest);
+  *done = i + rest;
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3] + tail;
+}
+
+static int have_avx2 = -1;
+#endif
+
+uint64_t fwd_sum16(const uint8_t *p, size_t n, uint64_t sum) {
+  size_t i;
+  uint64_t words;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (n >= 128) {
+    if (have_avx2 < 0) have_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    words = have_avx2 ? sum_words_avx2(p, n, &i) : sum_words_scalar(p, n, &i);
+  } else {
+    words = sum_words_scalar(p, n, &i);
+  }
+#else
+  words = sum_words_scalar(p, n, &i);
+#endif
+  uint32_t host = fwd_fold(words);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   host = ((host & 0xff) << 8) | (host >> 8);
 #endif

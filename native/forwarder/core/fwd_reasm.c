@@ -26,6 +26,7 @@ typedef struct slot {
   int32_t hash_next;
   int32_t age_prev, age_next;
   uint32_t src_bucket;
+  uint32_t key_bucket;
   int32_t total;     /* length of the fragmentable part once the last fragment came, else -1 */
   int32_t unfrag;    /* unfragmentable part (fixed header included) once the first came, else -1 */
   uint32_t link;     /* link header length of the first fragment */
@@ -97,25 +98,28 @@ void fwd_reasm_destroy(fwd_reasm *r) {
 uint32_t fwd_reasm_in_flight(const fwd_reasm *r) { return r->in_flight; }
 uint32_t fwd_reasm_capacity(const fwd_reasm *r) { return r->cfg.slots; }
 
-static uint32_t hash_words(const uint8_t *p, uint32_t n, uint32_t h) {
-  for (uint32_t i = 0; i < n; i += 4) {
-    uint32_t w;
-    memcpy(&w, p + i, 4);
-    h = (h ^ w) * 0x9e3779b1u;
-    h ^= h >> 15;
-  }
-  return h;
+/* Every fragment is looked up: independent multiplies over 64-bit words, no serial chain per byte. */
+static uint64_t mix128(const uint8_t *p, uint64_t k1, uint64_t k2) {
+  uint64_t a, b;
+  memcpy(&a, p, 8);
+  memcpy(&b, p + 8, 8);
+  return (a * k1) ^ (b * k2);
+}
+
+static uint32_t fold_bucket(const fwd_reasm *r, uint64_t h) {
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 32;
+  return (uint32_t)h & (r->nbuckets - 1);
 }
 
 static uint32_t source_bucket(const fwd_reasm *r, const uint8_t *src) {
-  return hash_words(src, 16, 0x2545f491u) & (r->nbuckets - 1);
+  return fold_bucket(r, mix128(src, 0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full));
 }
 
 static uint32_t key_bucket(const fwd_reasm *r, const uint8_t *src, const uint8_t *dst, uint32_t id) {
-  uint32_t h = hash_words(src, 16, id);
-  h = hash_words(dst, 16, h);
-  h ^= h >> 16;
-  return h & (r->nbuckets - 1);
+  uint64_t h = mix128(src, 0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full) ^ mix128(dst, 0x165667b19e3779f9ull, 0xd6e8feb86659fd93ull);
+  return fold_bucket(r, h ^ ((uint64_t)id * 0xff51afd7ed558ccdull));
 }
 
 uint32_t fwd_reasm_source_in_flight(const fwd_reasm *r, const uint8_t src[16]) {
@@ -127,8 +131,7 @@ uint32_t fwd_reasm_source_in_flight(const fwd_reasm *r, const uint8_t src[16]) {
 
 static void remove_slot(fwd_reasm *r, int32_t i) {
   slot *s = &r->slots[i];
-  uint32_t b = key_bucket(r, s->src, s->dst, s->id);
-  int32_t *link = &r->buckets[b];
+  int32_t *link = &r->buckets[s->key_bucket];
   while (*link != i) link = &r->slots[*link].hash_next;
   *link = s->hash_next;
   if (s->age_prev >= 0) r->slots[s->age_prev].age_next = s->age_next;
@@ -173,6 +176,7 @@ static int32_t create_slot(fwd_reasm *r, const uint8_t *src, const uint8_t *dst,
   s->id = id;
   s->created = now;
   s->src_bucket = sb;
+  s->key_bucket = bucket;
   s->total = -1;
   s->unfrag = -1;
   s->link = 0;
