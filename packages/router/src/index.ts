@@ -9,3 +9,4 @@ export * as dataplane from './dataplane/index.js';
 export * as show from './show/index.js';
 export * as daemon from './daemon/index.js';
 export * as demo from './demo/index.js';
+export * as forwarder from './forwarder/index.js';

@@ -22,6 +22,7 @@ describe('config: dataplane dpdk block (evpn6 extension)', () => {
         ' lan 0000:04:00.0 tap tnp4s0 vni 550',
         ' lan net_af_packet1 vni 551',
         ' mtu 1500',
+        ' idle-sleep 50',
         'exit',
       ].join('\n'),
     );
@@ -34,12 +35,13 @@ describe('config: dataplane dpdk block (evpn6 extension)', () => {
         { device: 'net_af_packet1', vni: 551 },
       ],
       mtu: 1500,
+      idleSleepUs: 50,
     });
     expect(summarizeConfig(r.config!)).to.include('  lan 0000:04:00.0 (tap tnp4s0): vni 550');
   });
 
   it('defaults: MTU 1500; absent block: no dpdk settings at all', () => {
-    expect(check('dataplane dpdk\n underlay 0000:01:00.0 tap tnp1s0\n').config!.dpdk!.mtu).to.equal(1500);
+    expect(check('dataplane dpdk\n underlay 0000:01:00.0 tap tnp1s0\n').config!.dpdk).to.deep.include({ mtu: 1500, idleSleepUs: 0, ealArgs: [], lan: [] });
     expect(check('').config).not.to.have.property('dpdk');
   });
 

@@ -7,6 +7,7 @@
  *    underlay 0000:01:00.0 tap tnp1s0
  *    lan 0000:04:00.0 tap tnp4s0 vni 550
  *    mtu 1500
+ *    idle-sleep 0
  *   exit
  */
 import type { ConfigLine } from './lines.js';
@@ -121,6 +122,11 @@ export const dpdkCommands: Record<string, Handler> = {
     const mtu = parseNumber(p, l, 1, MTU_MIN, MTU_MAX, 'MTU');
     if (mtu !== undefined) p.dpdk!.mtu = mtu;
   },
+  'idle-sleep'(p, l) {
+    if (!p.arity(l, 2, 'idle-sleep MICROSECONDS')) return;
+    const us = parseNumber(p, l, 1, 0, 1_000_000, 'idle sleep');
+    if (us !== undefined) p.dpdk!.idleSleepUs = us;
+  },
   exit(p) {
     p.context = 'top';
   },
@@ -142,5 +148,6 @@ export function buildDpdk(p: ConfigParser): DpdkConfig | undefined {
     underlay: { ...d.underlay },
     lan: d.lan.map((x) => ({ device: x.device, ...(x.tap !== undefined ? { tap: x.tap } : {}), vni: x.vni })),
     mtu: d.mtu ?? 1500,
+    idleSleepUs: d.idleSleepUs ?? 0,
   };
 }

@@ -63,6 +63,7 @@ export interface DpdkState {
   underlay?: { device: string; tap: string };
   lan: { device: string; tap?: string; vni: number; line: ConfigLine }[];
   mtu?: number;
+  idleSleepUs?: number;
 }
 
 /** Parsing state: what the lines so far have built, and every problem found. */

@@ -99,6 +99,11 @@ export interface DpdkConfig {
   readonly lan: readonly DpdkLanPortConfig[];
   /** Underlay MTU in bytes (default 1500): outer packets above it are fragmented. */
   readonly mtu: number;
+  /**
+   * Microseconds the forwarder sleeps between polls once idle; 0 (default) busy-polls, as a
+   * dedicated core should. A shared machine (tests, a small box with one spare core) sets it.
+   */
+  readonly idleSleepUs: number;
 }
 
 export interface IgnoredLine {

@@ -9,7 +9,11 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import type { RouterConfig } from '../config/types.js';
+import { DpdkDataplane } from '../dataplane/dpdk.js';
 import { KernelDataplane } from '../dataplane/kernel.js';
+import { netlinkUnderlayProbe } from '../dataplane/underlay-probe.js';
+import { forwarderUnavailable } from '../forwarder/binding.js';
+import { Forwarder } from '../forwarder/forwarder.js';
 import { NoneDataplane } from '../dataplane/none.js';
 import { DATAPLANE_GROUPS, netlinkOps } from '../dataplane/rtnl-ops.js';
 import type { Dataplane, VniInfo } from '../dataplane/types.js';
@@ -63,7 +67,7 @@ interface OpenDataplane {
   readonly release: () => void;
 }
 
-function openDataplane(kind: DataplaneKind, config: RouterConfig): OpenDataplane {
+function openDataplane(kind: DataplaneKind, config: RouterConfig, file: string): OpenDataplane {
   switch (kind) {
     case 'none':
       return { dataplane: new NoneDataplane(configuredSegments(config, hostInterfaces())), release: () => undefined };
@@ -85,12 +89,29 @@ function openDataplane(kind: DataplaneKind, config: RouterConfig): OpenDataplane
         throw new DaemonError(DaemonErrorCode.dataplane, `kernel dataplane: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    case 'dpdk':
-      throw new DaemonError(
-        DaemonErrorCode.dataplane,
-        'dpdk dataplane: this build of evpn6 has no DPDK driver for the router yet (it arrives with the fast-path ' +
-          'integration); run with --dataplane kernel (the default) or none',
-      );
+    case 'dpdk': {
+      const dpdk = config.dpdk;
+      if (dpdk === undefined) {
+        throw new DaemonError(DaemonErrorCode.dataplane, `dpdk dataplane: ${file} has no "dataplane dpdk" block (EAL arguments, underlay and LAN ports; see docs/config.md)`);
+      }
+      const unavailable = forwarderUnavailable();
+      if (unavailable !== null) throw new DaemonError(DaemonErrorCode.dataplane, `dpdk dataplane: ${unavailable}`);
+      let client: NetlinkClient;
+      try {
+        client = NetlinkClient.open();
+      } catch (e) {
+        throw new DaemonError(DaemonErrorCode.dataplane, `dpdk dataplane: cannot read the underlay TAP over netlink: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return {
+        dataplane: new DpdkDataplane({
+          config: dpdk,
+          startForwarder: (options) => Forwarder.start(options),
+          probe: netlinkUnderlayProbe(client, dpdk.underlay.tap),
+          idleSleepUs: dpdk.idleSleepUs,
+        }),
+        release: () => client.close(),
+      };
+    }
   }
 }
 
@@ -109,7 +130,7 @@ export interface Daemon {
 export async function startDaemon(options: DaemonOptions, handleSignals = true): Promise<Daemon> {
   const log = options.logger;
   const config = loadConfigFile(options.configFile);
-  const { dataplane, release } = openDataplane(options.dataplane, config);
+  const { dataplane, release } = openDataplane(options.dataplane, config, options.configFile);
   let router: Router;
   try {
     router = await Router.start({

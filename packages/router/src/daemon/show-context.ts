@@ -92,7 +92,10 @@ function vnis(router: Router): ShowVni[] {
 }
 
 function dataplaneCounters(router: Router): ShowCounter[] {
-  return Object.entries(router.dataplane.stats()).map(([name, value]) => ({ name, value: Number(value) }));
+  const { counters, ...common } = router.dataplane.stats();
+  const out = Object.entries(common).map(([name, value]) => ({ name, value: Number(value) }));
+  for (const [name, value] of Object.entries(counters ?? {})) out.push({ name, value });
+  return out;
 }
 
 export function showContextOf(router: Router): ShowContext {

@@ -5,3 +5,6 @@ export { netlinkOps, DATAPLANE_GROUPS } from './rtnl-ops.js';
 export type { RtnlOps, RtnlChangeListener } from './rtnl-ops.js';
 export { foldIntents, emptyIntentTable } from './intent-table.js';
 export type { IntentTable, TouchedKey } from './intent-table.js';
+export { DpdkDataplane } from './dpdk.js';
+export type { DpdkDataplaneOptions, ForwarderHandle, UnderlayState } from './dpdk.js';
+export { netlinkUnderlayProbe, underlayStateOf } from './underlay-probe.js';

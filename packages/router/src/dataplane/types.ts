@@ -38,6 +38,8 @@ export interface DataplaneStats {
   /** Entries removed at start or resync because no intent held them. */
   readonly staleRemoved: number;
   readonly errors: number;
+  /** Counters only this dataplane has (the DPDK forwarder's drops by reason, fragments, ...). */
+  readonly counters?: Readonly<Record<string, number>>;
 }
 
 export interface Dataplane {

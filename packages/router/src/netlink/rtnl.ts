@@ -88,14 +88,14 @@ function bodies<B>(messages: NetlinkMessage[], kind: string): B[] {
 }
 
 /**
- * The bridge FDB (AF_BRIDGE neighbours): with `device`, the entries of that port or vxlan device
- * (the device's own `self` entries and its bridge's entries for it).
+ * Neighbour entries of one family (AF_INET6 / AF_INET: the ND and ARP caches; AF_BRIDGE: the
+ * bridge FDB), optionally of one device.
  */
-export async function listFdb(c: NetlinkClient, filter: { device?: number } = {}): Promise<NeighborMessage[]> {
+export async function listNeighbors(c: NetlinkClient, filter: { family: number; index?: number }): Promise<NeighborMessage[]> {
   const request: NeighborMessage = {
     kind: 'neighbor',
-    family: AddressFamily.bridge,
-    index: filter.device ?? 0,
+    family: filter.family,
+    index: filter.index ?? 0,
     state: 0,
     flags: 0,
     ndmType: 0,
@@ -103,7 +103,15 @@ export async function listFdb(c: NetlinkClient, filter: { device?: number } = {}
   };
   const all = bodies<NeighborMessage>(await c.dump(RtmType.getNeigh, request), 'neighbor');
   // Older kernels ignore the filter without strict checking; filter here as well.
-  return filter.device === undefined ? all : all.filter((n) => n.index === filter.device);
+  return filter.index === undefined ? all : all.filter((n) => n.index === filter.index);
+}
+
+/**
+ * The bridge FDB (AF_BRIDGE neighbours): with `device`, the entries of that port or vxlan device
+ * (the device's own `self` entries and its bridge's entries for it).
+ */
+export function listFdb(c: NetlinkClient, filter: { device?: number } = {}): Promise<NeighborMessage[]> {
+  return listNeighbors(c, { family: AddressFamily.bridge, ...(filter.device !== undefined ? { index: filter.device } : {}) });
 }
 
 export async function listLinks(c: NetlinkClient): Promise<LinkMessage[]> {
