@@ -53,7 +53,13 @@ static uint32_t inner_frame(uint8_t *b, const uint8_t *dst, const uint8_t *src, 
   b[35] = (uint8_t)flow;
   b[36] = 0x30;
   b[37] = 0x39;
+  b[38] = (uint8_t)((len - 34) >> 8);
+  b[39] = (uint8_t)(len - 34);
   for (uint32_t i = 42; i < len; i++) b[i] = (uint8_t)(i * 7 + flow);
+  /* A valid IPv4 header: a Linux bridge with br_netfilter drops frames whose header sum is wrong. */
+  uint16_t sum = (uint16_t)~fwd_fold(fwd_sum16(b + 14, 20, 0));
+  b[24] = (uint8_t)(sum >> 8);
+  b[25] = (uint8_t)sum;
   return len;
 }
 
