@@ -149,7 +149,7 @@ describe('dataplane: DPDK driver (fake forwarder)', () => {
     expect(events.filter((e) => e.kind === 'error').map((e) => e.kind === 'error' && (e.error as { code?: string }).code)).to.deep.equal(['ERR_FORWARDER_ENOSPC']);
     const stats = dp.stats();
     expect(stats).to.include({ vnis: 2, remoteMacs: 2, floodEntries: 1, errors: 1 });
-    expect(stats.counters).to.include({ 'drop.vtep-not-allowed': 7, fragmentsSent: 16, datagramsReassembled: 5 });
+    expect(stats.counters).to.include({ 'reason.vtep-not-allowed': 7, fragmentsSent: 16, datagramsReassembled: 5 });
     await dp.stop();
   });
 

@@ -72,7 +72,9 @@ function forwarderCounters(s: ForwarderStats): Record<string, number> {
     underlayToTap: s.underlay.toTap,
     underlayFromTap: s.underlay.fromTap,
   };
-  for (const [reason, n] of Object.entries(s.reasons)) out[`drop.${reason}`] = n;
+  // Frames the fast path did not forward, by reason: drops (vtep-not-allowed, reassembly-timeout,
+  // ...) and the exceptions it handed to the kernel instead (not-udp, not-local-address, ...).
+  for (const [reason, n] of Object.entries(s.reasons)) out[`reason.${reason}`] = n;
   return out;
 }
 

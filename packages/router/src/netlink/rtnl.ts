@@ -95,14 +95,16 @@ export async function listNeighbors(c: NetlinkClient, filter: { family: number; 
   const request: NeighborMessage = {
     kind: 'neighbor',
     family: filter.family,
-    index: filter.index ?? 0,
+    // Only the bridge FDB dump takes a device in the header; an IP neighbour dump with strict
+    // checking answers EINVAL to anything but 0 there (it wants NDA_IFINDEX), so filter here.
+    index: filter.family === AddressFamily.bridge ? (filter.index ?? 0) : 0,
     state: 0,
     flags: 0,
     ndmType: 0,
     unknown: [],
   };
   const all = bodies<NeighborMessage>(await c.dump(RtmType.getNeigh, request), 'neighbor');
-  // Older kernels ignore the filter without strict checking; filter here as well.
+  // Older kernels ignore the header's filter without strict checking; filter here as well.
   return filter.index === undefined ? all : all.filter((n) => n.index === filter.index);
 }
 
