@@ -34,6 +34,7 @@ import { sameValue } from './same-value.js';
 import type { Target } from './target.js';
 import { define, RoundTripError, roundTrip, sameBytes, typed } from './target.js';
 import { vxlanTargets } from './target-vxlan.js';
+import { routerTargets } from './target-router.js';
 
 export type { Finding, Target } from './target.js';
 export { guard } from './target.js';
@@ -383,6 +384,7 @@ export const targets: readonly Target[] = [
   extCommunityTarget,
   pmsiTarget,
   ...vxlanTargets,
+  ...routerTargets,
 ];
 
 export function targetByName(name: string): Target | undefined {
