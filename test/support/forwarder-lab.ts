@@ -138,12 +138,12 @@ export class ForwarderLab {
   }
 
   /** ping's exit status: 0 when at least one reply came back. */
-  private ping(ns: string, to: string, count: number): number | null {
-    return this.lab.tryExec(ns, 'ping', '-6', '-c', String(count), '-i', '0.2', '-W', '2', to).status;
+  private ping(ns: string, to: string, count: number, size = 56): number | null {
+    return this.lab.tryExec(ns, 'ping', '-6', '-c', String(count), '-s', String(size), '-i', '0.2', '-W', '2', to).status;
   }
 
-  pingFromHost(count: number): number | null {
-    return this.ping(this.h, OVERLAY[1]!, count);
+  pingFromHost(count: number, size?: number): number | null {
+    return this.ping(this.h, OVERLAY[1]!, count, size);
   }
 
   pingFromKernelSide(count: number): number | null {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +136,6 @@ describe('forwarder TAP names', () => {
 
 describe('forwarder addon loader', () => {
   const binding = fileURLToPath(new URL('../src/forwarder/binding.ts', import.meta.url));
-  const netlinkAddon = fileURLToPath(new URL('../../../native/build/Release/evpn6_netlink.node', import.meta.url));
 
   /** What requireForwarderAddon() throws in a fresh process loading from `dir`. */
   function verdict(dir: string): { code?: string; missing?: string } {
@@ -164,7 +163,8 @@ try { requireForwarderAddon(); console.log('{}'); } catch (e) { console.log(JSON
 
   it('says DPDK was missing at build time when only the netlink addon was built', function () {
     this.timeout(20000);
-    symlinkSync(netlinkAddon, join(dir, 'evpn6_netlink.node'));
+    // The loader only looks at whether the file is there.
+    writeFileSync(join(dir, 'evpn6_netlink.node'), '');
     const v = verdict(dir);
     expect(v.code).to.equal('ERR_FORWARDER_UNAVAILABLE');
     expect(v.missing).to.equal('dpdk');
