@@ -84,6 +84,15 @@ describe('DPDK forwarder on null ports', function () {
     expect(stats.fdbEntries).to.equal(0);
     await agent.call('stop');
   });
+
+  it('reports an EAL that cannot initialise, and does not retry it', async () => {
+    const agent = await startAgent(ns);
+    agents.push(agent);
+    const bad = await agent.failure('start', { options: { ...options, ealArgs: [...NULL_EAL, '--vdev', 'net_nosuchdriver0'] } });
+    expect(bad.code).to.equal('ERR_FORWARDER_ENODEV');
+    const again = await agent.failure('start', { options });
+    expect(again.code).to.equal('ERR_FORWARDER_EALREADY');
+  });
 });
 
 describe('DPDK forwarder between namespaces (af_packet NIC, TAP, kernel vxlan peers)', function () {
