@@ -5,8 +5,9 @@
  *    second, EAL refuses a second initialisation with other arguments, a missing port is named;
  *  - between namespaces (test/support/forwarder-lab.ts): the forwarder on an af_packet "NIC" with a
  *    TAP, a host behind its LAN port pinging a host behind the Linux kernel's own IPv6 vxlan both
- *    ways, BUM flooded to two remote VTEPs, VXLAN from an unlisted VTEP dropped and counted, and
- *    the host's MAC reaching JS as a learn event.
+ *    ways (also with frames fragmented on the underlay), a second forwarder reassembling the
+ *    first's fragments and back, BUM flooded to two remote VTEPs, VXLAN from an unlisted VTEP
+ *    dropped and counted, and the host's MAC reaching JS as a learn event.
  * Under CI=true a missing DPDK (or root, or the addon) fails instead of skipping.
  */
 import { expect } from 'chai';
@@ -136,6 +137,13 @@ describe('DPDK forwarder between namespaces (af_packet NIC, TAP, kernel vxlan pe
     // 1448-byte IPv6 packets: 1462-byte frames, 1532-byte VXLAN packets on a 1500-byte underlay.
     expect(fl.pingFromHost(2, 1400)).to.equal(0);
     expect((await fl.stats()).fragmentsOut).to.be.at.least(before + 2);
+  });
+
+  it('reassembles what another forwarder fragmented, both ways', async () => {
+    const before = [(await fl.statsOf(0)).reassembled, (await fl.statsOf(1)).reassembled];
+    expect(fl.pingBetweenSites(3, 1400)).to.equal(0);
+    expect((await fl.statsOf(1)).reassembled).to.be.above(before[1]!);
+    expect((await fl.statsOf(0)).reassembled).to.be.above(before[0]!);
   });
 
   it('floods BUM frames to both remote VTEPs', async () => {

@@ -1,16 +1,18 @@
 /**
- * Namespaces around a DPDK forwarder for test/forwarder-dpdk.test.ts:
+ * Namespaces around two DPDK forwarders for test/forwarder-dpdk.test.ts:
  *
- *   h (LAN host)            fw (forwarder agent)                 core (IPv6 router)     k1, k2 (kernel VTEPs)
+ *   ha (LAN host)           fwa (forwarder agent)                core (IPv6 router)     k1, k2 (kernel VTEPs)
  *   eth0 2001:db8:55::1 --- enl0 [af_packet LAN, TAP tnl0]
- *                           enu0 [af_packet underlay, TAP tnu0 --- c0 2001:db8::fe
+ *                           enu0 [af_packet underlay, TAP tnu0 --- fa 2001:db8::fe
  *                                 2001:db8::1 = local VTEP]       c1 2001:db8:1::fe --- eth0 2001:db8:1::1, vx0 550 + br0 2001:db8:55::2
  *                                                                 c2 2001:db8:2::fe --- eth0 2001:db8:2::1, vx0 550 + br0 2001:db8:55::3
+ *   hb  2001:db8:55::4  --- fwb (the same, VTEP 2001:db8:3::1) --- fb 2001:db8:3::fe
  *
- * k1 and k2 are the Linux kernel's own vxlan (IPv6 VTEPs) flooding to 2001:db8::1. The forwarder
- * floods VNI 550 to both and accepts VXLAN from k1 only. Checksum offload is off on every veth:
- * af_packet hands DPDK the frame bytes, and a frame whose checksum the kernel left for the
- * hardware to fill would look corrupt.
+ * k1 and k2 are the Linux kernel's own vxlan (IPv6 VTEPs) flooding to 2001:db8::1. Forwarder a
+ * floods VNI 550 to k1, k2 and b, and accepts VXLAN from k1 and b only; b pairs with a, so that
+ * one forwarder's fragments are reassembled by the other (Linux never fragments VXLAN). Checksum
+ * offload is off on every veth: af_packet hands DPDK the frame bytes, and a frame whose checksum
+ * the kernel left for the hardware to fill would look corrupt.
  */
 import { fileURLToPath } from 'node:url';
 import type { ForwarderStats, MacEvent } from '../../packages/router/src/forwarder/index.js';
@@ -43,19 +45,47 @@ export function requireForwarder(ctx: Mocha.Context, binaries: readonly string[]
 }
 
 const HOST_MAC = '02:00:5e:00:53:77';
-const CORE_MAC = '02:00:5e:00:53:fe';
+const SECOND_HOST_MAC = '02:00:5e:00:53:78';
 const LOCAL_VTEP = '2001:db8::1';
+const SECOND_VTEP = '2001:db8:3::1';
+const SECOND_HOST = '2001:db8:55::4';
 const KERNEL_VTEPS = ['2001:db8:1::1', '2001:db8:2::1'];
 const OVERLAY = ['2001:db8:55::1', '2001:db8:55::2', '2001:db8:55::3'];
+
+/** One forwarder site: its namespace, its LAN host's, and the agent running the forwarder. */
+interface Site {
+  readonly fw: string;
+  readonly h: string;
+  readonly agent: ForwarderAgent;
+}
+
+interface SiteSpec {
+  readonly name: string;
+  /** Underlay subnet 2001:db8:<net>::/64 toward the core router; our VTEP is ::1 in it. */
+  readonly net: number;
+  readonly hostMac: string;
+  readonly hostAddress: string;
+  readonly flood: readonly string[];
+  readonly allowed: readonly string[];
+}
 
 export class ForwarderLab {
   readonly lab = new NetnsLab();
   readonly hostMac = HOST_MAC;
-  h = '';
-  fw = '';
   core = '';
   k: string[] = [];
-  agent!: ForwarderAgent;
+  sites: Site[] = [];
+
+  /** The first site: the one the tests drive. */
+  get h(): string {
+    return this.sites[0]!.h;
+  }
+  get fw(): string {
+    return this.sites[0]!.fw;
+  }
+  get agent(): ForwarderAgent {
+    return this.sites[0]!.agent;
+  }
 
   static async create(): Promise<ForwarderLab> {
     const fl = new ForwarderLab();
@@ -72,24 +102,61 @@ export class ForwarderLab {
     this.lab.exec(ns, 'ethtool', '-K', dev, 'tx', 'off', 'rx', 'off');
   }
 
-  private async build(): Promise<void> {
-    const { lab } = this;
-    this.h = lab.add('h');
-    this.fw = lab.add('fw');
-    this.core = lab.add('core');
-    this.k = [lab.add('k1'), lab.add('k2')];
-    const { h, fw, core, k } = this;
-
-    lab.veth(fw, 'enl0', h, 'eth0', undefined, HOST_MAC);
-    lab.veth(fw, 'enu0', core, 'c0', '02:00:5e:00:53:10', CORE_MAC);
+  /** Site <name>: forwarder namespace with an af_packet underlay on the core and a LAN host. */
+  private async site(spec: SiteSpec): Promise<Site> {
+    const { lab, core } = this;
+    const fw = lab.add(`fw${spec.name}`);
+    const h = lab.add(`h${spec.name}`);
+    const vtep = `2001:db8:${spec.net.toString(16)}::1`;
+    const gateway = `2001:db8:${spec.net.toString(16)}::fe`;
+    const coreIf = `f${spec.name}`;
+    const coreMac = `02:00:5e:00:54:${(0x10 + spec.net).toString(16)}`;
+    lab.veth(fw, 'enl0', h, 'eth0', undefined, spec.hostMac);
+    lab.veth(fw, 'enu0', core, coreIf, `02:00:5e:00:55:${(0x10 + spec.net).toString(16)}`, coreMac);
     // The DPDK ports belong to the forwarder: the kernel must not speak on them itself.
     lab.sysctl(fw, 'net.ipv6.conf.enl0.disable_ipv6=1', 'net.ipv6.conf.enu0.disable_ipv6=1');
     this.noOffload(h, 'eth0');
-    this.noOffload(core, 'c0');
-    lab.ip(h, 'addr', 'add', `${OVERLAY[0]}/64`, 'dev', 'eth0', 'nodad');
+    this.noOffload(core, coreIf);
+    lab.ip(h, 'addr', 'add', `${spec.hostAddress}/64`, 'dev', 'eth0', 'nodad');
+    lab.ip(core, 'addr', 'add', `${gateway}/64`, 'dev', coreIf, 'nodad');
+    for (const [ns, dev] of [[fw, 'enl0'], [fw, 'enu0'], [h, 'eth0'], [core, coreIf]] as const) await lab.waitLinkReady(ns, dev);
 
+    const agent = await startAgent(fw);
+    const site = { fw, h, agent };
+    this.sites.push(site);
+    await agent.call('start', {
+      options: {
+        ealArgs: [...BASE_EAL, '--vdev', 'net_af_packet0,iface=enu0', '--vdev', 'net_af_packet1,iface=enl0'],
+        underlay: { device: 'net_af_packet0', tap: 'tnu0' },
+        lan: [{ device: 'net_af_packet1', tap: 'tnl0' }],
+        // Shared test machine: give the core back when idle (production busy-polls).
+        idleSleepUs: 50,
+      },
+    });
+    // The TAP is the kernel's side of the underlay port: it holds the VTEP address and answers ND.
+    await lab.waitLinkReady(fw, 'tnu0');
+    this.noOffload(fw, 'tnu0');
+    lab.ip(fw, 'addr', 'add', `${vtep}/64`, 'dev', 'tnu0', 'nodad');
+    lab.ip(fw, '-6', 'route', 'add', 'default', 'via', gateway);
+    const failures = await agent.call<unknown[]>('apply', {
+      commands: [
+        { op: 'setLocalVtep', address: vtep },
+        { op: 'setUnderlayNextHop', mac: coreMac },
+        { op: 'bindVni', vni: 550, port: 0 },
+        ...spec.flood.map((v) => ({ op: 'addFloodVtep', vni: 550, vtep: v })),
+        ...spec.allowed.map((v) => ({ op: 'addAllowedVtep', vni: 550, vtep: v })),
+      ],
+    });
+    if (failures.length > 0) throw new Error(`forwarder ${spec.name} refused its set-up: ${JSON.stringify(failures)}`);
+    return site;
+  }
+
+  private async build(): Promise<void> {
+    const { lab } = this;
+    this.core = lab.add('core');
+    this.k = [lab.add('k1'), lab.add('k2')];
+    const { core, k } = this;
     lab.sysctl(core, 'net.ipv6.conf.all.forwarding=1');
-    lab.ip(core, 'addr', 'add', '2001:db8::fe/64', 'dev', 'c0', 'nodad');
     for (let i = 0; i < 2; i++) {
       const kn = k[i]!;
       const c = `c${i + 1}`;
@@ -107,34 +174,19 @@ export class ForwarderLab {
       lab.ip(kn, 'addr', 'add', `${OVERLAY[i + 1]}/64`, 'dev', 'br0', 'nodad');
       lab.exec(kn, 'bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx0', 'dst', LOCAL_VTEP);
     }
-    for (const [ns, dev] of [[fw, 'enl0'], [fw, 'enu0'], [h, 'eth0'], [core, 'c0']] as const) await lab.waitLinkReady(ns, dev);
+    // Site a: floods to both kernel VTEPs and to site b; takes VXLAN from k1 and site b only.
+    await this.site({ name: 'a', net: 0, hostMac: HOST_MAC, hostAddress: OVERLAY[0]!, flood: [...KERNEL_VTEPS, SECOND_VTEP], allowed: [KERNEL_VTEPS[0]!, SECOND_VTEP] });
+    // Site b: a second forwarder, so that one forwarder's fragments are reassembled by another.
+    await this.site({ name: 'b', net: 3, hostMac: SECOND_HOST_MAC, hostAddress: SECOND_HOST, flood: [LOCAL_VTEP], allowed: [LOCAL_VTEP] });
+  }
 
-    this.agent = await startAgent(fw);
-    await this.agent.call('start', {
-      options: {
-        ealArgs: [...BASE_EAL, '--vdev', 'net_af_packet0,iface=enu0', '--vdev', 'net_af_packet1,iface=enl0'],
-        underlay: { device: 'net_af_packet0', tap: 'tnu0' },
-        lan: [{ device: 'net_af_packet1', tap: 'tnl0' }],
-        // Shared test machine: give the core back when idle (production busy-polls).
-        idleSleepUs: 50,
-      },
-    });
-    // The TAP is the kernel's side of the underlay port: it holds the VTEP address and answers ND.
-    await lab.waitLinkReady(fw, 'tnu0');
-    this.noOffload(fw, 'tnu0');
-    lab.ip(fw, 'addr', 'add', `${LOCAL_VTEP}/64`, 'dev', 'tnu0', 'nodad');
-    lab.ip(fw, '-6', 'route', 'add', 'default', 'via', '2001:db8::fe');
-    const failures = await this.agent.call<unknown[]>('apply', {
-      commands: [
-        { op: 'setLocalVtep', address: LOCAL_VTEP },
-        { op: 'setUnderlayNextHop', mac: CORE_MAC },
-        { op: 'bindVni', vni: 550, port: 0 },
-        { op: 'addFloodVtep', vni: 550, vtep: KERNEL_VTEPS[0] },
-        { op: 'addFloodVtep', vni: 550, vtep: KERNEL_VTEPS[1] },
-        { op: 'addAllowedVtep', vni: 550, vtep: KERNEL_VTEPS[0] },
-      ],
-    });
-    if (failures.length > 0) throw new Error(`forwarder refused its set-up: ${JSON.stringify(failures)}`);
+  /** Pings of `size` bytes between the two forwarders' LAN hosts: fragmented both ways on a 1500-byte underlay. */
+  pingBetweenSites(count: number, size: number): number | null {
+    return this.ping(this.h, SECOND_HOST, count, size);
+  }
+
+  statsOf(site: number): Promise<ForwarderStats> {
+    return this.sites[site]!.agent.call<ForwarderStats>('stats');
   }
 
   /** ping's exit status: 0 when at least one reply came back. */
@@ -167,7 +219,7 @@ export class ForwarderLab {
   }
 
   stats(): Promise<ForwarderStats> {
-    return this.agent.call<ForwarderStats>('stats');
+    return this.statsOf(0);
   }
 
   waitEvent(match: (e: MacEvent) => boolean): Promise<MacEvent> {
@@ -179,7 +231,7 @@ export class ForwarderLab {
   }
 
   async teardown(): Promise<void> {
-    await this.agent?.stop();
+    for (const s of this.sites) await s.agent.stop();
     this.lab.teardown();
   }
 }
