@@ -172,6 +172,16 @@ export class RawSession {
     } catch (e) {
       return { kind: 'garbage', detail: `their OPEN: ${e instanceof BgpError ? e.code : String(e)}` };
     }
+    // A mutated OPEN: give the target time to answer it before our KEEPALIVE arrives. A target
+    // that closes with our KEEPALIVE unread makes its kernel send RST, which can overtake the
+    // NOTIFICATION it just wrote; the reaction would be misread as a reset.
+    if (openBytes !== undefined) {
+      const early = await this.next((e) => e.kind !== 'message', 400);
+      if (early) {
+        const f = this.failureOf(early);
+        if (!('bytes' in f)) return f;
+      }
+    }
     if (sendKeepalive) this.write(encodeMessage(KEEPALIVE, createContext()));
     const ka = await this.nextOrFailure(sendKeepalive ? cfg.timeoutMs : 1000, 'keepalive');
     if (!('bytes' in ka)) return ka;
@@ -183,6 +193,10 @@ export class RawSession {
   private async nextOrFailure(timeoutMs: number, stage: 'open' | 'keepalive'): Promise<{ type: number; bytes: Uint8Array } | OpenFailure> {
     const e = await this.next(() => true, timeoutMs);
     if (e === undefined) return { kind: 'timeout', stage };
+    return this.failureOf(e);
+  }
+
+  private failureOf(e: PeerEvent): { type: number; bytes: Uint8Array } | OpenFailure {
     switch (e.kind) {
       case 'message':
         return e;
