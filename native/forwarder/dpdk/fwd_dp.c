@@ -340,10 +340,8 @@ void fwd_dp_housekeeping(fwd_dp *dp, uint64_t now_ms) {
 }
 
 void fwd_dp_publish_stats(fwd_dp *dp) {
-  fwd_dp_stats *s = &dp->published;
-  uint_fast64_t seq = atomic_load_explicit(&dp->stats_seq, memory_order_relaxed);
-  atomic_store_explicit(&dp->stats_seq, seq + 1, memory_order_relaxed);
-  atomic_thread_fence(memory_order_release);
+  const uint_fast64_t seq = atomic_load_explicit(&dp->stats_seq, memory_order_relaxed);
+  fwd_dp_stats *s = &dp->published[(seq + 1) & 1];
   s->core = *fwd_get_stats(dp->f);
   s->underlay = dp->underlay.st;
   for (uint32_t i = 0; i < dp->nlan; i++) s->lan[i] = dp->lan[i].st;
@@ -355,15 +353,15 @@ void fwd_dp_publish_stats(fwd_dp *dp) {
   s->polls = dp->polls;
   s->fdb_entries = fwd_fdb_count(dp->f);
   s->reassembly_in_flight = fwd_reassembly_held(dp->f);
-  atomic_store_explicit(&dp->stats_seq, seq + 2, memory_order_release);
+  atomic_store_explicit(&dp->stats_seq, seq + 1, memory_order_release);
 }
 
 void fwd_dp_read_stats(fwd_dp *dp, fwd_dp_stats *out) {
   for (;;) {
-    uint_fast64_t a = atomic_load_explicit(&dp->stats_seq, memory_order_acquire);
-    if (a & 1) continue; /* the lcore is writing: it takes well under a microsecond */
-    memcpy(out, &dp->published, sizeof *out);
+    const uint_fast64_t a = atomic_load_explicit(&dp->stats_seq, memory_order_acquire);
+    memcpy(out, &dp->published[a & 1], sizeof *out);
     atomic_thread_fence(memory_order_acquire);
+    /* Still a: the lcore has not begun overwriting this buffer (it writes the other one next). */
     if (atomic_load_explicit(&dp->stats_seq, memory_order_relaxed) == a) return;
   }
 }

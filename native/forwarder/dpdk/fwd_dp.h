@@ -161,7 +161,7 @@ void fwd_dp_request_stop(fwd_dp *dp);
 uint32_t fwd_dp_submit(fwd_dp *dp, const fwd_dp_cmd *cmds, uint32_t n);
 /* Dequeues up to max events. Re-arms notify: the next pushed event calls it again. */
 uint32_t fwd_dp_take_events(fwd_dp *dp, fwd_dp_event *out, uint32_t max);
-/* A consistent snapshot (published by the lcore about every millisecond, and at every poll when asked). */
+/* A consistent snapshot, as the lcore last published it (about every millisecond); never waits for the lcore. */
 void fwd_dp_read_stats(fwd_dp *dp, fwd_dp_stats *out);
 
 /* The ethdev port ids behind the configured ports (tests and benchmarks drive rings through them). */

@@ -55,9 +55,13 @@ struct fwd_dp {
 
   atomic_bool stop;
   atomic_bool notified;           /* notify called, events not yet taken */
-  /* Seqlock-published counters: odd while the lcore writes. */
+  /*
+   * Counters in two buffers: the lcore fills published[(n + 1) & 1] and then sets stats_seq to
+   * n + 1, so the buffer stats_seq names is always complete and a reader never waits for an lcore
+   * that was preempted in the middle of a write.
+   */
   atomic_uint_fast64_t stats_seq;
-  fwd_dp_stats published;
+  fwd_dp_stats published[2];
 };
 
 /* fwd_dp_loop.c */
