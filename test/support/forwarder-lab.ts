@@ -14,6 +14,7 @@
  * offload is off on every veth: af_packet hands DPDK the frame bytes, and a frame whose checksum
  * the kernel left for the hardware to fill would look corrupt.
  */
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ForwarderStats, MacEvent } from '../../packages/router/src/forwarder/index.js';
 import { forwarderUnavailable } from '../../packages/router/src/forwarder/index.js';
@@ -24,8 +25,11 @@ import { waitFor } from './processes.js';
 
 const AGENT = fileURLToPath(new URL('./forwarder-agent.ts', import.meta.url));
 
-/** EAL without hugepages, PCI or shared files: what a test machine gives (DESIGN.md). */
-export const BASE_EAL = ['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', '0@(0-1)', '--log-level', 'lib.eal:error'];
+/**
+ * EAL without hugepages, PCI or shared files: what a test machine gives (DESIGN.md). The one lcore
+ * may run on any CPU: pinning it would fight the other jobs of a shared machine for one core.
+ */
+export const BASE_EAL = ['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', `0@(0-${Math.max(0, cpus().length - 1)})`, '--log-level', 'lib.eal:error'];
 export const NULL_EAL = [...BASE_EAL, '--vdev', 'net_null0', '--vdev', 'net_null1'];
 
 export type ForwarderAgent = NamespaceAgent<MacEvent>;
