@@ -1,8 +1,18 @@
 /**
  * Each site's router configuration: the seed's, generated for site N of the mesh (iBGP full mesh
- * in AS 64512, update-source the site's own underlay address, EVPN with advertise-all-vni).
+ * in AS 64512, update-source the site's own underlay address, EVPN with advertise-all-vni), and
+ * for a DPDK site the `dataplane dpdk` block (the seed's /etc/default/gdp) for its af_packet ports.
  */
-import { DEMO_ASN, type Site } from './topology.js';
+import { DEMO_ASN, DEMO_VNI, LAN_IF, LAN_TAP, UNDERLAY_IF, UNDERLAY_TAP, type Site } from './topology.js';
+
+/**
+ * EAL for a forwarder on a machine that is not a DPDK box: no hugepages, no PCI, no shared files
+ * (several forwarders run side by side), and the forwarding lcore free to float over CPUs 0-1
+ * rather than pinned to a core the routers and hosts also need.
+ */
+export const DEMO_EAL: readonly string[] = ['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', '0@(0-1)', '--log-level', 'lib.eal:error'];
+/** The demo's forwarders share the machine's cores with each other: they sleep when idle. */
+export const DEMO_IDLE_SLEEP_US = 50;
 
 export interface ExtraNeighbor {
   readonly address: string;
@@ -15,6 +25,22 @@ export interface SiteConfigOptions {
   readonly timers?: { readonly keepalive: number; readonly hold: number };
   /** More EVPN neighbors besides the other sites (a GoBGP peer on the carrier, say). */
   readonly extraNeighbors?: readonly ExtraNeighbor[];
+  /** A DPDK site's `idle-sleep` (DEMO_IDLE_SLEEP_US when absent). */
+  readonly idleSleepUs?: number;
+}
+
+/** The `dataplane dpdk` block: enp1s0 and enp4s0 as af_packet ports, the seed's TAP names, MTU 1500. */
+export function dpdkBlock(options: SiteConfigOptions = {}): string[] {
+  return [
+    'dataplane dpdk',
+    ` eal ${DEMO_EAL.join(' ')}`,
+    ` eal --vdev net_af_packet0,iface=${UNDERLAY_IF} --vdev net_af_packet1,iface=${LAN_IF}`,
+    ` underlay net_af_packet0 tap ${UNDERLAY_TAP}`,
+    ` lan net_af_packet1 tap ${LAN_TAP} vni ${DEMO_VNI}`,
+    ' mtu 1500',
+    ` idle-sleep ${options.idleSleepUs ?? DEMO_IDLE_SLEEP_US}`,
+    'exit',
+  ];
 }
 
 export function siteConfig(site: Site, sites: readonly Site[], options: SiteConfigOptions = {}): string {
@@ -27,5 +53,6 @@ export function siteConfig(site: Site, sites: readonly Site[], options: SiteConf
   lines.push(' !', ' address-family ipv6 unicast', `  network ${site.vtep}/128`, ' exit-address-family', ' !', ' address-family l2vpn evpn');
   for (const n of neighbors) lines.push(`  neighbor ${n.address} activate`);
   lines.push('  advertise-all-vni', ' exit-address-family', 'exit', 'ipv6 nht resolve-via-default');
+  if (site.dataplane === 'dpdk') lines.push(...dpdkBlock(options));
   return `${lines.join('\n')}\n`;
 }

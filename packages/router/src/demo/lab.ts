@@ -11,9 +11,9 @@ import { convergenceProblems, type Expectation, type SiteState } from './checks.
 import { siteConfig, type SiteConfigOptions } from './config.js';
 import { DemoError } from './errors.js';
 import { queryJson, queryText } from './query.js';
-import { RouterProcess, type DataplaneKind, type RouterExit } from './routers.js';
+import { RouterProcess, siteRouterDataplane, type DataplaneKind, type RouterExit } from './routers.js';
 import type { CommandResult } from './shell.js';
-import { HOST_IF, Topology, type Site, type TopologyOptions } from './topology.js';
+import { HOST_IF, Topology, UNDERLAY_TAP, type Site, type TopologyOptions } from './topology.js';
 
 export interface AttachSpec {
   readonly name: string;
@@ -37,6 +37,8 @@ export interface PingResult {
   readonly from: Site;
   readonly to: Site;
   readonly family: 4 | 6;
+  /** ICMP payload bytes with DF set (`ping -M do -s N`); absent: ping's default 56, DF as the kernel likes. */
+  readonly size?: number;
   readonly ok: boolean;
   readonly output: string;
 }
@@ -102,7 +104,7 @@ export class DemoLab {
       name: site.name,
       configFile: this.configFile(site),
       socket: this.socket(site),
-      ...(this.options.dataplane !== undefined ? { dataplane: this.options.dataplane } : {}),
+      dataplane: siteRouterDataplane(site, this.options.dataplane),
       ...(onLine !== undefined ? { onLine: (line: string) => onLine(site, line) } : {}),
     });
     this.routers.set(site, r);
@@ -158,6 +160,15 @@ export class DemoLab {
       interrupted(options.signal);
       this.checkRunning(up);
       const round: string[] = [];
+      // A DPDK site's TAP exists only once its router runs; it then needs the site's address.
+      for (const site of up) {
+        if (site.dataplane !== 'dpdk' || this.routers.get(site)?.running !== true) continue;
+        try {
+          if (!this.topology.prepareTap(site)) round.push(`${site.name}: its forwarder has not made ${UNDERLAY_TAP} yet`);
+        } catch (e) {
+          round.push(`${site.name}: ${UNDERLAY_TAP}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
       await Promise.all(
         up.map(async (site) => {
           try {
@@ -177,9 +188,10 @@ export class DemoLab {
     throw new DemoError('ERR_DEMO_CONVERGENCE', `not converged after ${options.timeoutMs ?? 60_000} ms:\n  ${problems.sort().join('\n  ')}`);
   }
 
-  async ping(from: Site, to: Site, family: 4 | 6): Promise<PingResult> {
-    const r: CommandResult = await this.topology.execAsync(from.hostNs, ['ping', '-c', '1', '-w', '5', family === 4 ? to.hostIpv4 : to.hostIpv6], 10_000);
-    return { from, to, family, ok: r.status === 0, output: (r.stdout + r.stderr).trim() };
+  async ping(from: Site, to: Site, family: 4 | 6, size?: number): Promise<PingResult> {
+    const big = size === undefined ? [] : ['-M', 'do', '-s', String(size)];
+    const r: CommandResult = await this.topology.execAsync(from.hostNs, ['ping', ...big, '-c', '1', '-w', '5', family === 4 ? to.hostIpv4 : to.hostIpv6], 10_000);
+    return { from, to, family, ...(size === undefined ? {} : { size }), ok: r.status === 0, output: (r.stdout + r.stderr).trim() };
   }
 
   /** Every host to every other host, IPv4 and IPv6, one pair after another (readable output). */

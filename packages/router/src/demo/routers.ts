@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { DemoError } from './errors.js';
+import type { Site } from './topology.js';
 
 /** How to start `evpn6`: a program and the arguments that come before the command words. */
 export interface Evpn6Command {
@@ -24,7 +25,13 @@ export function evpn6Command(): Evpn6Command {
   return { file: process.execPath, args: [...loader, cli], cwd: fileURLToPath(new URL('../..', import.meta.url)) };
 }
 
-export type DataplaneKind = 'kernel' | 'none';
+export type DataplaneKind = 'kernel' | 'dpdk' | 'none';
+
+/** A DPDK site's router runs the fast path; any other site's what was asked (kernel unless 'none'). */
+export function siteRouterDataplane(site: Site, requested?: DataplaneKind): DataplaneKind {
+  if (site.dataplane === 'dpdk') return 'dpdk';
+  return requested === 'none' ? 'none' : 'kernel';
+}
 
 export interface RouterOptions {
   /** Namespace to run in. */
