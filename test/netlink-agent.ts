@@ -4,8 +4,8 @@
  * line, one JSON answer per stdout line; monitor notifications arrive as `{"event": …}` lines.
  */
 import { execFileSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { netlink } from '@evpn6/router';
+import { say, serveAgent } from './support/agent-serve.js';
 
 const {
   NetlinkClient,
@@ -27,10 +27,6 @@ let monitor: netlink.NetlinkClient | undefined;
 /** Plain JSON: raw attribute bytes are left out, they mean nothing to the test. */
 function plain(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === 'unknown' || x instanceof Uint8Array ? undefined : x)));
-}
-
-function say(line: unknown): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 interface Args {
@@ -96,21 +92,11 @@ async function run(op: string, a: Args): Promise<unknown> {
   }
 }
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const { id, op, args } = JSON.parse(line) as { id: number; op: string; args: Args };
-  if (op === 'exit') {
+serveAgent<Args>({
+  run,
+  exit: () => {
     client.close();
     monitor?.close();
-    say({ id, result: 'bye' });
-    process.stdin.destroy();
-    return;
-  }
-  run(op, args ?? {}).then(
-    (result) => say({ id, result }),
-    (e: unknown) => {
-      const err = e as { name?: string; code?: string; message?: string };
-      say({ id, error: { name: err.name, code: err.code, message: err.message } });
-    },
-  );
+  },
+  ready: client.portId,
 });
-say({ ready: client.portId });

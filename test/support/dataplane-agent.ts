@@ -3,17 +3,13 @@
  * and drives a KernelDataplane for test/kernel-dataplane.test.ts: one JSON request per stdin line,
  * one JSON answer per stdout line; dataplane events arrive as `{"event": …}` lines.
  */
-import { createInterface } from 'node:readline';
 import type { ForwardingIntent } from '@evpn6/evpn';
 import { dataplane, netlink } from '@evpn6/router';
+import { say, serveAgent } from './agent-serve.js';
 
 let requests: netlink.NetlinkClient | undefined;
 let monitor: netlink.NetlinkClient | undefined;
 let dp: dataplane.KernelDataplane | undefined;
-
-function say(line: unknown): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
 
 function closeClients(): void {
   requests?.close();
@@ -51,20 +47,7 @@ async function run(op: string, args: { intents?: ForwardingIntent[] }): Promise<
   }
 }
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const { id, op, args } = JSON.parse(line) as { id: number; op: string; args?: { intents?: ForwardingIntent[] } };
-  if (op === 'exit') {
-    closeClients();
-    say({ id, result: 'bye' });
-    process.stdin.destroy();
-    return;
-  }
-  run(op, args ?? {}).then(
-    (result) => say({ id, result }),
-    (e: unknown) => {
-      const err = e as { name?: string; code?: string; message?: string };
-      say({ id, error: { name: err.name, code: err.code, message: err.message } });
-    },
-  );
+serveAgent<{ intents?: ForwardingIntent[] }>({
+  run,
+  exit: closeClients,
 });
-say({ ready: true });

@@ -4,14 +4,10 @@
  * fresh EAL gets a fresh agent. One JSON request per stdin line, one JSON answer per stdout line;
  * MAC events arrive as `{"event": …}` lines.
  */
-import { createInterface } from 'node:readline';
+import { say, serveAgent } from './agent-serve.js';
 import { Forwarder, type ForwarderCommand, type ForwarderOptions } from '../../packages/router/src/forwarder/index.js';
 
 let fwd: Forwarder | undefined;
-
-function say(line: unknown): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
 
 /** `count` remote MACs spread over `vteps`, as a bulk FDB load from BGP would bring them. */
 function bulkMacs(count: number, vni: number, vteps: readonly string[]): ForwarderCommand[] {
@@ -62,23 +58,7 @@ async function run(op: string, args: Args): Promise<unknown> {
   }
 }
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const { id, op, args } = JSON.parse(line) as { id: number; op: string; args?: Args };
-  if (op === 'exit') {
-    const done = () => {
-      say({ id, result: 'bye' });
-      process.stdin.destroy();
-    };
-    if (fwd?.running) void fwd.stop().then(done, done);
-    else done();
-    return;
-  }
-  run(op, args ?? {}).then(
-    (result) => say({ id, result }),
-    (e: unknown) => {
-      const err = e as { name?: string; code?: string; message?: string };
-      say({ id, error: { name: err.name, code: err.code, message: err.message } });
-    },
-  );
+serveAgent<Args>({
+  run,
+  exit: () => (fwd?.running ? fwd.stop() : undefined),
 });
-say({ ready: true });
