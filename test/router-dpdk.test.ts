@@ -11,7 +11,8 @@
  * the limit docs/dpdk.md writes down. Under CI=true a missing DPDK, root or tool fails the suite.
  */
 import { expect } from 'chai';
-import { HOST_IF, UNDERLAY_TAP } from '../packages/router/src/demo/index.js';
+import { demo, runCli } from '@evpn6/router';
+import { requireForwarder } from './support/forwarder-lab.js';
 import { waitFor } from './support/processes.js';
 import {
   ROGUE_MAC,
@@ -28,7 +29,8 @@ import type { PcapPacket } from './support/pcap.js';
 import type { DemoLab, Site } from './support/router-lab.js';
 
 /** IPv4: 1472 + ICMP 8 + IPv4 20 = 1500. IPv6: 1452 + ICMPv6 8 + IPv6 40 = 1500. */
-const BIG = { 4: 1472, 6: 1452 } as const;
+const BIG = demo.BIG_PING_SIZE;
+const { HOST_IF, UNDERLAY_TAP } = demo;
 /** A ping with -w 5 ends by itself in five seconds; anything near this bound is a hang. */
 const PING_BOUND_MS = 8000;
 const TRANSFER_BYTES = 4 << 20;
@@ -132,5 +134,33 @@ describe('evpn6 on the DPDK fast path: 1500-byte frames across an MTU-1500 under
     // TCP still works: each end offers an MSS from its own MTU and the smaller one wins.
     const t = await tcpTransfer(lab, a, c, 1 << 20);
     expect(t.received).to.deep.equal(t.sent);
+  });
+});
+
+describe('evpn6 demo --dataplane dpdk', function () {
+  this.timeout(120_000);
+
+  it('refuses a dataplane the demo does not run, as wrong usage', async () => {
+    const err: string[] = [];
+    const status = await runCli(['demo', '--dataplane', 'vpp'], { out: () => undefined, err: (l) => err.push(l), readStdin: async () => '' });
+    expect(status).to.equal(2);
+  });
+
+  it('runs the three sites on the fast path: every ping answered, the 1500-byte ones too, and the forwarders fragmented', async function () {
+    requireForwarder(this, ['ping']);
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await runCli(['demo', '--dataplane', 'dpdk'], { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => '' });
+    expect(err, err.join('\n')).to.deep.equal([]);
+    expect(status).to.equal(0);
+    const text = out.join('\n');
+    expect(text).to.contain('all 24 pings answered');
+    expect(out.filter((l) => / 1500 bytes ok /.test(l))).to.have.length(12);
+    const forwarders = out.filter((l) => /^ {2}site\d forwarder: /.test(l));
+    expect(forwarders).to.have.length(3);
+    for (const line of forwarders) {
+      expect(Number(/fragmentsSent (\d+)/.exec(line)?.[1])).to.be.above(0);
+      expect(Number(/datagramsReassembled (\d+)/.exec(line)?.[1])).to.be.above(0);
+    }
   });
 });

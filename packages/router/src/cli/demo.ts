@@ -4,22 +4,25 @@ import { runDemoScenario } from '../demo/demo.js';
 import { ExitCode } from './output.js';
 import type { CliIo } from './output.js';
 
-export const DEMO_USAGE = `usage: evpn6 demo [--keep] [--dataplane kernel]
+export const DEMO_USAGE = `usage: evpn6 demo [--keep] [--dataplane kernel|dpdk]
 
 Builds the seed's topology in network namespaces (needs root): three sites 2001:db8:0:{1,2,3}::11
 on an MTU-1500 carrier network, an iBGP full mesh in AS 64512, VNI 550 on bridge br50 per site and a
 host behind each; runs three evpn6 routers, waits for convergence, pings between the hosts (IPv4 and
-IPv6), prints each site's show bgp summary / show evpn vni detail / show evpn mac vni all, and deletes
-everything again (also on error and Ctrl-C). Namespaces are named $EVPN6_NETNS_PREFIX<pid>-*
-(default prefix e6demo).
+IPv6, then 1500-byte packets with DF set), prints each site's show bgp summary / show evpn vni detail /
+show evpn mac vni all, and deletes everything again (also on error and Ctrl-C). Namespaces are named
+$EVPN6_NETNS_PREFIX<pid>-* (default prefix e6demo).
 
 Options:
   --keep                 keep the sites running after the report, until Ctrl-C
-  --dataplane kernel     the forwarding plane of the routers (the Linux kernel's vxlan and bridge)
+  --dataplane kernel     the routers forward with the Linux kernel's vxlan and bridge (default; hosts at
+                         MTU 1430, since the kernel does not fragment the outer packet)
+  --dataplane dpdk       the DPDK forwarder on af_packet "NICs" with TAPs tnp1s0/tnp4s0, over a routed
+                         carrier; hosts at MTU 1500, outer packets fragmented (needs the forwarder addon)
   -h, --help             this help
 
-Exit status: 0 converged and every ping answered, 1 convergence or a ping failed (or not root),
-2 wrong usage, 130/143 interrupted.`;
+Exit status: 0 converged and every ping answered (with dpdk the 1500-byte ones too), 1 convergence or
+a ping failed (or not root, or DPDK missing), 2 wrong usage, 130/143 interrupted.`;
 
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -41,8 +44,9 @@ export async function runDemo(io: CliIo, argv: readonly string[]): Promise<numbe
     io.out(DEMO_USAGE);
     return ExitCode.ok;
   }
-  if (values.dataplane !== undefined && values.dataplane !== 'kernel') {
-    io.err(`evpn6: demo --dataplane ${values.dataplane}: only "kernel" is available to the demo`);
+  const dataplane = values.dataplane ?? 'kernel';
+  if (dataplane !== 'kernel' && dataplane !== 'dpdk') {
+    io.err(`evpn6: demo --dataplane ${dataplane}: the demo runs "kernel" or "dpdk"`);
     io.err(DEMO_USAGE);
     return ExitCode.usage;
   }
@@ -55,7 +59,7 @@ export async function runDemo(io: CliIo, argv: readonly string[]): Promise<numbe
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const outcome = await runDemoScenario({ keep: values.keep === true, dataplane: 'kernel', out: io.out, err: io.err, signal: controller.signal });
+    const outcome = await runDemoScenario({ keep: values.keep === true, dataplane, out: io.out, err: io.err, signal: controller.signal });
     if (outcome === 'interrupted') return SIGNAL_EXIT[caught ?? 'SIGINT']!;
     return outcome;
   } catch (e) {

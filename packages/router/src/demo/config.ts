@@ -8,9 +8,14 @@ import { DEMO_ASN, DEMO_VNI, LAN_IF, LAN_TAP, UNDERLAY_IF, UNDERLAY_TAP, type Si
 /**
  * EAL for a forwarder on a machine that is not a DPDK box: no hugepages, no PCI, no shared files
  * (several forwarders run side by side), and the forwarding lcore free to float over CPUs 0-1
- * rather than pinned to a core the routers and hosts also need.
+ * rather than pinned to a core the routers and hosts also need. net_tap's complaints about what a
+ * namespace lacks (the multiq qdisc, rte_flow, a secondary process) would drown the routers' own
+ * lines; a TAP that cannot be made still fails the forwarder's start, with its own error.
  */
-export const DEMO_EAL: readonly string[] = ['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', '0@(0-1)', '--log-level', 'lib.eal:error'];
+export const DEMO_EAL: readonly string[] = [
+  ...['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', '0@(0-1)'],
+  ...['--log-level', 'lib.eal:error', '--log-level', 'pmd.net.tap:crit'],
+];
 /** The demo's forwarders share the machine's cores with each other: they sleep when idle. */
 export const DEMO_IDLE_SLEEP_US = 50;
 

@@ -44,6 +44,8 @@ export const UNDERLAY_AGGREGATE = '2001:db8::/48';
 export const HOST_MTU = 1430;
 /** Hosts behind a DPDK site keep Ethernet's 1500: the forwarder fragments the outer packet. */
 export const FAST_PATH_HOST_MTU = 1500;
+/** ICMP payloads that make 1500-byte IP packets: 1472 + 8 + 20 (IPv4), 1452 + 8 + 40 (IPv6). */
+export const BIG_PING_SIZE = { 4: 1472, 6: 1452 } as const;
 /** The DPDK site's TAPs, the seed's naming (enp1s0 -> tnp1s0): the kernel's side of each port. */
 export const UNDERLAY_TAP = 'tnp1s0';
 export const LAN_TAP = 'tnp4s0';
