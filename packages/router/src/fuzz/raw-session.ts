@@ -82,6 +82,11 @@ export function ourOpen(cfg: Pick<SessionConfig, 'asn' | 'holdTime' | 'routerId'
 /** How opening a session ended when it did not come up. */
 export type OpenFailure =
   | { readonly kind: 'refused'; readonly errno: string }
+  /**
+   * TCP came up but the target closed it (FIN or RST) before sending its OPEN: it was not taking
+   * sessions yet (Idle, idle hold after a reset), so it never looked at what we sent.
+   */
+  | { readonly kind: 'turned-away'; readonly how: 'end' | 'reset' }
   | { readonly kind: 'timeout'; readonly stage: 'connect' | 'open' | 'keepalive' }
   | { readonly kind: 'notification'; readonly code: number; readonly subcode: number }
   | { readonly kind: 'end' }
@@ -163,7 +168,7 @@ export class RawSession {
     const local = ourOpen(cfg);
     this.write(openBytes ?? encodeMessage(local, createContext()));
     const theirOpen = await this.nextOrFailure(cfg.timeoutMs, 'open');
-    if (!('bytes' in theirOpen)) return theirOpen;
+    if (!('bytes' in theirOpen)) return theirOpen.kind === 'end' || theirOpen.kind === 'reset' ? { kind: 'turned-away', how: theirOpen.kind } : theirOpen;
     if (theirOpen.type !== MessageType.OPEN) return { kind: 'garbage', detail: `message type ${theirOpen.type} instead of OPEN` };
     let peer: OpenMessage;
     try {
@@ -283,13 +288,17 @@ export class RawSession {
     this.keepaliveTimer = undefined;
   }
 
-  /** Cease / Administrative Shutdown, then FIN. */
+  /**
+   * Cease / Administrative Shutdown, then FIN, then the target's own close (up to 3 s): until it
+   * has closed its side the session is still up there, and a new connection would meet it as a
+   * collision (Cease 6/7) instead of being read on its own.
+   */
   async close(): Promise<void> {
     this.stopKeepalives();
     if (!this.closed) {
       this.write(Uint8Array.of(...new Array<number>(16).fill(0xff), 0, 21, MessageType.NOTIFICATION, 6, 2));
       this.socket.end();
-      await this.next(() => false, 500);
+      await this.next((e) => e.kind === 'end' || e.kind === 'reset', 3000);
     }
     this.destroy();
   }

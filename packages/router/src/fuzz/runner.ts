@@ -79,6 +79,16 @@ function reactionOf(e: PeerEvent | OpenFailure): Reaction {
   }
 }
 
+/**
+ * A connection the target did not take on its own merits: turned away before its OPEN, refused,
+ * no OPEN in time, or Cease 6/7 (it resolved a collision with the session just closed).
+ */
+function notTaken(f: OpenFailure): boolean {
+  if (f.kind === 'turned-away' || f.kind === 'refused') return true;
+  if (f.kind === 'timeout') return f.stage !== 'keepalive';
+  return f.kind === 'notification' && f.code === 6 && f.subcode === 7;
+}
+
 export class PeerFuzzer {
   readonly registry = registerEvpn(defaultRegistry().clone());
   private readonly cfg: SessionConfig;
@@ -147,7 +157,14 @@ export class PeerFuzzer {
   private async openCase(c: FuzzCase, incomplete: boolean): Promise<Reaction> {
     await this.session?.close();
     this.session = undefined;
-    const s = await RawSession.open(this.cfg, c.bytes, !incomplete);
+    // Until the target sends its OPEN it has not read ours: a connection it turns away (idle
+    // hold after the session we just closed) is tried again, up to the liveness timeout.
+    const deadline = Date.now() + this.livenessMs;
+    let s = await RawSession.open(this.cfg, c.bytes, !incomplete);
+    while (isFailure(s) && notTaken(s) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      s = await RawSession.open(this.cfg, c.bytes, !incomplete);
+    }
     if (!isFailure(s)) {
       // Up with whatever the mutated OPEN negotiated: not a session to fuzz on.
       await s.close();
@@ -155,6 +172,7 @@ export class PeerFuzzer {
     }
     if (s.kind === 'timeout' && incomplete) return { kind: 'kept', checked: false };
     if (s.kind === 'refused') return { kind: 'crash' };
+    if (notTaken(s)) return { kind: 'hang' };
     return reactionOf(s);
   }
 
