@@ -7,7 +7,10 @@
 import { expect } from 'chai';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createContext, encodeMessage, KEEPALIVE, MessageFramer, MessageType } from '@evpn6/bgp';
-import { FAMILIES, FuzzUsageError, ourOpen, PeerFuzzer } from '../src/fuzz/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAMILIES, findingOf, FuzzUsageError, ourOpen, PeerFuzzer, readFinding, replayFinding, writeFinding } from '../src/fuzz/index.js';
 import type { FuzzCase } from '../src/fuzz/index.js';
 import { parseFuzzArgs, runFuzz } from '../src/cli/fuzz.js';
 
@@ -39,7 +42,15 @@ class FakeTarget {
     s.on('close', () => clearInterval(timer));
     const framer = new MessageFramer();
     s.on('data', (d: Buffer) => {
-      for (const m of framer.push(new Uint8Array(d))) {
+      let messages: Uint8Array[];
+      try {
+        messages = framer.push(new Uint8Array(d));
+      } catch {
+        // Bytes that do not frame (a fuzzed header): reacted to like any UPDATE.
+        this.react(s);
+        return;
+      }
+      for (const m of messages) {
         if (m[18] === MessageType.OPEN) s.write(encodeMessage(KEEPALIVE, ctx));
         if (m[18] !== MessageType.UPDATE) continue;
         this.react(s);
@@ -117,6 +128,37 @@ describe('peer fuzzer: classifying reactions (fake target on loopback)', functio
       if (kind === 'crash' || kind === 'hang') expect(r.before?.kind).to.equal('closed');
     });
   }
+});
+
+describe('peer fuzzer: findings replay', function () {
+  this.timeout(30000);
+
+  it('writes a finding that --replay sends again, with the same reaction', async () => {
+    const target = new FakeTarget();
+    const port = await target.listen();
+    const dir = mkdtempSync(join(tmpdir(), 'e6-fuzz-finding-'));
+    try {
+      const opts = { peer: '127.0.0.1', port, asn: 65002, peerAsn: 65001, families: FAMILIES.slice(1, 2), seed: 3, livenessMs: 2000 };
+      const fuzzer = new PeerFuzzer(opts);
+      await fuzzer.start();
+      const usable = fuzzer.getCorpus().map((_, i) => i);
+      // The first UPDATE case of seed 3: the fake target answers it with 3/1.
+      let index = 0;
+      while (fuzzer.getCorpus()[fuzzer.caseAt(usable, 3, index).base]!.type !== 'update') index++;
+      target.mode = 'notify';
+      const r = await fuzzer.runCase(fuzzer.caseAt(usable, 3, index));
+      await fuzzer.stop();
+      const file = writeFinding(dir, findingOf(r, { peer: '127.0.0.1', port, asn: 65002, peerAsn: 65001, families: ['ipv6-unicast'] }));
+      const f = readFinding(file);
+      expect(f).to.deep.include({ seed: 3, index, judgement: r.judgement, seen: { kind: 'notification', code: 3, subcode: 1 } });
+      const again = await replayFinding(f);
+      expect(again.reaction).to.deep.equal(r.reaction);
+      expect(Buffer.from(again.fuzzCase.bytes).toString('hex')).to.equal(f.hex);
+    } finally {
+      target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('evpn6 fuzz: arguments', () => {
