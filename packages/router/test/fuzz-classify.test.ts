@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAMILIES, findingOf, FuzzUsageError, ourOpen, PeerFuzzer, readFinding, replayFinding, writeFinding } from '../src/fuzz/index.js';
 import type { FuzzCase } from '../src/fuzz/index.js';
-import { parseFuzzArgs, runFuzz } from '../src/cli/fuzz.js';
+import { FUZZ_USAGE, parseFuzzArgs, runFuzz } from '../src/cli/fuzz.js';
+import { main, MAIN_USAGE } from '../src/cli/main.js';
 
 type Mode = 'accept' | 'notify' | 'close' | 'reset' | 'die' | 'hang';
 
@@ -193,6 +194,14 @@ describe('evpn6 fuzz: arguments', () => {
     const c = parseFuzzArgs(['--peer', '192.0.2.1', '--asn', '1', '--peer-asn', '2', '--cases', '10']) as { options: { durationS?: number; cases?: number } };
     expect(c.options.durationS).to.equal(undefined);
     expect(c.options.cases).to.equal(10);
+  });
+
+  it('is a command of evpn6', async () => {
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), readStdin: () => Promise.resolve('') };
+    expect(MAIN_USAGE).to.include('fuzz --peer');
+    expect(await main(['fuzz', '--help'], io)).to.equal(0);
+    expect(lines).to.deep.equal([FUZZ_USAGE]);
   });
 
   it('exits 2 with the usage on stderr; a replay file that is not one is ERR_FUZZ_REPLAY, exit 1', async () => {
