@@ -7,3 +7,4 @@ export * from './lab.js';
 export { runDemoScenario, renderLogLine } from './demo.js';
 export type { DemoOptions, DemoOutcome } from './demo.js';
 export { queryJson, queryText } from './query.js';
+export { checkPrivileges } from './shell.js';

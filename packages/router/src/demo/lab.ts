@@ -26,6 +26,8 @@ export interface DemoLabOptions extends TopologyOptions, SiteConfigOptions {
   readonly dataplane?: DataplaneKind;
   /** Every line a router prints, with its site. */
   readonly onRouterLine?: (site: Site, line: string) => void;
+  /** Extra node flags for every router process (profiling). */
+  readonly routerNodeFlags?: readonly string[];
 }
 
 export interface WaitOptions extends Partial<Expectation> {
@@ -44,6 +46,19 @@ export interface PingResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Temp dirs of labs not yet closed, removed at exit whatever ended the process (routers and namespaces have their own hooks). */
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeAtExit(dir: string): void {
+  liveDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
 
 function interrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DemoError('ERR_DEMO_INTERRUPTED', 'interrupted');
@@ -69,6 +84,7 @@ export class DemoLab {
   static start(options: DemoLabOptions = {}): DemoLab {
     const topology = Topology.build(options);
     const lab = new DemoLab(topology, mkdtempSync(join(tmpdir(), 'evpn6-demo-')), options);
+    removeAtExit(lab.dir);
     try {
       for (const a of options.attach ?? []) lab.attached.set(a.name, topology.attach(a.name, a.address));
       for (const site of topology.sites) {
@@ -106,13 +122,15 @@ export class DemoLab {
       socket: this.socket(site),
       dataplane: siteRouterDataplane(site, this.options.dataplane),
       ...(onLine !== undefined ? { onLine: (line: string) => onLine(site, line) } : {}),
+      ...(this.options.routerNodeFlags !== undefined ? { nodeFlags: this.options.routerNodeFlags } : {}),
     });
     this.routers.set(site, r);
     return r;
   }
 
-  async stopRouter(site: Site, signal: NodeJS.Signals = 'SIGTERM'): Promise<RouterExit | undefined> {
-    return this.routers.get(site)?.stop(signal);
+  /** Stops the site's router; SIGKILL follows after `graceMs` (a clean stop removing many FDB entries needs longer). */
+  async stopRouter(site: Site, signal: NodeJS.Signals = 'SIGTERM', graceMs?: number): Promise<RouterExit | undefined> {
+    return this.routers.get(site)?.stop(signal, graceMs);
   }
 
   show(site: Site, words: readonly string[]): Promise<string> {
@@ -216,5 +234,6 @@ export class DemoLab {
     await Promise.all([...this.routers.values()].map((r) => r.stop('SIGTERM')));
     this.topology.teardown();
     rmSync(this.dir, { recursive: true, force: true });
+    liveDirs.delete(this.dir);
   }
 }

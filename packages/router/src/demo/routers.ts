@@ -44,6 +44,8 @@ export interface RouterOptions {
   readonly bgpPort?: number;
   /** Every line the router prints (stdout and stderr), as it comes. */
   readonly onLine?: (line: string) => void;
+  /** Extra node flags for the router process (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  readonly nodeFlags?: readonly string[];
 }
 
 export interface RouterExit {
@@ -89,7 +91,7 @@ export class RouterProcess {
 
   static start(options: RouterOptions): RouterProcess {
     const cmd = evpn6Command();
-    const args = ['netns', 'exec', options.ns, cmd.file, ...cmd.args, 'run', '-f', options.configFile, '--socket', options.socket];
+    const args = ['netns', 'exec', options.ns, cmd.file, ...(options.nodeFlags ?? []), ...cmd.args, 'run', '-f', options.configFile, '--socket', options.socket];
     args.push('--dataplane', options.dataplane ?? 'kernel');
     if (options.bgpPort !== undefined) args.push('--bgp-port', String(options.bgpPort));
     // `ip netns exec` execs the program after entering the namespace, so this PID is the router's.

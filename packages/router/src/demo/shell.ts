@@ -8,7 +8,7 @@ import { DemoCommandError, DemoError } from './errors.js';
 /** Runs `command` and returns its stdout; a non-zero exit throws DemoCommandError. */
 export function run(command: readonly string[], input?: string): string {
   try {
-    return execFileSync(command[0]!, command.slice(1), { encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) });
+    return execFileSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) });
   } catch (e) {
     const err = e as { status?: number | null; stderr?: string };
     throw new DemoCommandError(command, err.status ?? null, err.stderr ?? String(e));
