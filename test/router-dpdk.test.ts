@@ -11,7 +11,7 @@
  * the limit docs/dpdk.md writes down. Under CI=true a missing DPDK, root or tool fails the suite.
  */
 import { expect } from 'chai';
-import { demo, runCli } from '@evpn6/router';
+import { checkConfig, demo, runCli } from '@evpn6/router';
 import { requireForwarder } from './support/forwarder-lab.js';
 import { waitFor } from './support/processes.js';
 import {
@@ -34,6 +34,29 @@ const { HOST_IF, UNDERLAY_TAP } = demo;
 /** A ping with -w 5 ends by itself in five seconds; anything near this bound is a hang. */
 const PING_BOUND_MS = 8000;
 const TRANSFER_BYTES = 4 << 20;
+
+describe('the demo topology with DPDK sites: what it generates', () => {
+  const sites = [demo.siteOf('x-', 1, 'dpdk'), demo.siteOf('x-', 2, 'dpdk'), demo.siteOf('x-', 3)] as const;
+
+  it("a DPDK site's configuration has the dataplane dpdk block: af_packet enp1s0/enp4s0, TAPs tnp1s0/tnp4s0, MTU 1500", () => {
+    const { config, errors } = checkConfig(demo.siteConfig(sites[0], sites), 'site1.conf');
+    expect(errors).to.deep.equal([]);
+    expect(config?.dpdk).to.deep.include({ underlay: { device: 'net_af_packet0', tap: 'tnp1s0' }, mtu: 1500, idleSleepUs: demo.DEMO_IDLE_SLEEP_US });
+    expect(config?.dpdk?.lan).to.deep.equal([{ device: 'net_af_packet1', tap: 'tnp4s0', vni: 550 }]);
+    expect(config?.dpdk?.ealArgs.join(' ')).to.contain('--vdev net_af_packet0,iface=enp1s0 --vdev net_af_packet1,iface=enp4s0');
+  });
+
+  it('a kernel site next to them keeps the seed’s configuration, without the block', () => {
+    expect(checkConfig(demo.siteConfig(sites[2], sites), 'site3.conf').config?.dpdk).to.equal(undefined);
+  });
+
+  it('hosts get MTU 1500 behind DPDK and 1430 behind the kernel; each site routes via ::fe of its /64', () => {
+    expect(sites.map((s) => s.hostMtu)).to.deep.equal([1500, 1500, 1430]);
+    expect(sites.map((s) => s.gateway)).to.deep.equal(['2001:db8:0:1::fe', '2001:db8:0:2::fe', '2001:db8:0:3::fe']);
+    expect(sites.map((s) => demo.siteRouterDataplane(s))).to.deep.equal(['dpdk', 'dpdk', 'kernel']);
+    expect(demo.siteRouterDataplane(sites[2], 'none')).to.equal('none');
+  });
+});
 
 describe('evpn6 on the DPDK fast path: 1500-byte frames across an MTU-1500 underlay', function () {
   this.timeout(120_000);
