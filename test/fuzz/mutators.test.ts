@@ -37,6 +37,29 @@ describe('@evpn6/bgp/fuzz', () => {
     expect(Prng.forInput(1, 2).next()).to.not.equal(Prng.forInput(1, 3).next());
   });
 
+  it('says what each mutation aimed at: a field or element of the layout, a cut, or bytes', () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 400; i++) {
+      const input = fuzzInput(updates, layoutOf, 9, i, { maxMutations: 1 });
+      expect(input.targets).to.have.length(input.steps.length);
+      if (input.steps.length === 0) continue;
+      const t = input.targets[0]!;
+      const base = updates[input.base]!;
+      const layout = layoutOf(base);
+      const step = input.steps[0]!;
+      if (step === 'truncate' || step === 'truncate-consistent') expect(t.target).to.equal('truncation');
+      else if (step === 'byte' || step === 'insert-bytes' || step === 'delete-bytes') expect(t.target).to.equal('bytes');
+      else if (step.startsWith('extended-length')) expect(layout.attributeHeaders.some((h) => h.flagsAt === t.at)).to.equal(true);
+      else if (step === 'set-field' || step === 'resize-content') {
+        expect(layout.fields.some((f) => f.name === t.target && f.at === t.at)).to.equal(true);
+        expect(t.value).to.be.a('number');
+      } else expect(layout.elements.some((e) => e.name === t.target && e.start === t.at)).to.equal(true);
+      names.add(t.target);
+    }
+    expect(names.size).to.be.greaterThan(15);
+    expect(fuzzInput(updates, layoutOf, 9, 17).targets).to.deep.equal(fuzzInput(updates, layoutOf, 9, 17).targets);
+  });
+
   it('keeps the message length true through every length-correcting mutation', () => {
     const correcting = ['resize-content', 'truncate-consistent', 'duplicate-element', 'remove-element', 'extended-length-respell', 'insert-bytes'];
     for (const name of correcting) {
