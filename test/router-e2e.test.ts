@@ -222,6 +222,42 @@ describe('evpn6 demo (the command)', function () {
     expect(text).to.match(/Remote VTEPs for this VNI:\n {2}2001:db8:0:[23]::11 flood: HER\n {2}2001:db8:0:[23]::11 flood: HER/);
   });
 
+  it('--keep: the sites stay up (hosts answer) after the report until Ctrl-C, then go', async () => {
+    const out: string[] = [];
+    const controller = new AbortController();
+    const prefix = demo.defaultPrefix();
+    const host1 = `${prefix}host1`;
+    let kept: ReturnType<typeof spawnSync> | undefined;
+    const run = demo.runDemoScenario({
+      keep: true,
+      dataplane: 'kernel',
+      out: (l) => {
+        out.push(l);
+        if (!l.includes('--keep:')) return;
+        // Still up after the report: host 1 reaches host 3, then "Ctrl-C".
+        setTimeout(() => {
+          kept = spawnSync('ip', ['netns', 'exec', host1, 'ping', '-c', '1', '-w', '5', '2001:db8:50::3'], { encoding: 'utf8' });
+          controller.abort();
+        }, 500);
+      },
+      err: (l) => out.push(l),
+      signal: controller.signal,
+    });
+    expect(await run).to.equal(0);
+    expect(kept?.status, String(kept?.stdout)).to.equal(0);
+    expect(out.join('\n')).to.contain('all 12 pings answered');
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(prefix))).to.deep.equal([]);
+  });
+
+  it('convergence that does not come in time: exit status 1, ERR_DEMO_CONVERGENCE, nothing left behind', async () => {
+    const err: string[] = [];
+    const prefix = demo.defaultPrefix();
+    const outcome = await demo.runDemoScenario({ keep: false, dataplane: 'kernel', out: () => {}, err: (l) => err.push(l), signal: new AbortController().signal, convergeTimeoutMs: 1 });
+    expect(outcome).to.equal(1);
+    expect(err.join('\n')).to.contain('[ERR_DEMO_CONVERGENCE]');
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(prefix))).to.deep.equal([]);
+  });
+
   it('SIGTERM while it waits for convergence: exit 143, routers stopped, every namespace deleted', async () => {
     const child = spawn(process.execPath, ['--conditions=@evpn6/source', '--import', 'tsx', 'packages/router/src/cli.ts', 'demo'], {
       cwd: ROOT.pathname,
