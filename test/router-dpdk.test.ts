@@ -158,6 +158,21 @@ describe('evpn6 on the DPDK fast path: 1500-byte frames across an MTU-1500 under
     const t = await tcpTransfer(lab, a, c, 1 << 20);
     expect(t.received).to.deep.equal(t.sent);
   });
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`a DPDK router ended by ${signal}: the other forwarder drops its MAC and VTEP; restarted on a new TAP, 1500-byte frames flow again`, async () => {
+      const held = async () => [await dataplaneCounter(lab, b, 'remoteMacs'), await dataplaneCounter(lab, b, 'floodEntries')];
+      expect(await held()).to.deep.equal([2, 2]);
+      await lab.stopRouter(a, signal);
+      // SIGKILL: site 2 notices when the 9-second hold timer expires.
+      await lab.waitConverged({ up: [b, c], timeoutMs: 20_000 });
+      await waitFor('site 2 to forget site 1 in its forwarder', async () => ((await held()).join() === '1,1' ? true : undefined), 5000, 100);
+      lab.startRouter(a);
+      await lab.waitConverged({ timeoutMs: 60_000 });
+      expect(await held()).to.deep.equal([2, 2]);
+      for (const [from, to] of [[a, b], [b, a]] as const) expect((await lab.ping(from, to, 4, BIG[4])).ok).to.equal(true);
+    });
+  }
 });
 
 describe('evpn6 demo --dataplane dpdk', function () {
