@@ -18,6 +18,7 @@ import {
   ROGUE_MAC,
   buildSpoofer,
   dataplaneCounter,
+  ipv6Reassembled,
   mtuOf,
   startCapture,
   startFastPathLab,
@@ -146,6 +147,7 @@ describe('evpn6 on the DPDK fast path: 1500-byte frames across an MTU-1500 under
 
   it('shows the kernel site’s limit: its host has MTU 1430 and a 1500-byte ping fails cleanly, either way', async () => {
     expect(mtuOf(lab, c.hostNs, HOST_IF)).to.equal(1430);
+    const reassembledAtC = ipv6Reassembled(lab, c.routerNs);
     for (const [from, to] of [[a, c], [c, a]] as const) {
       for (const family of [4, 6] as const) {
         const t0 = Date.now();
@@ -154,6 +156,9 @@ describe('evpn6 on the DPDK fast path: 1500-byte frames across an MTU-1500 under
         expect(Date.now() - t0).to.be.below(PING_BOUND_MS);
       }
     }
+    // Site 1's fragments did reach site 3, whose kernel put them together; the 1514-byte frame
+    // then met site 3's 1430-byte LAN port, where its bridge dropped it (docs/dpdk.md).
+    expect(ipv6Reassembled(lab, c.routerNs)).to.be.above(reassembledAtC);
     // TCP still works: each end offers an MSS from its own MTU and the smaller one wins.
     const t = await tcpTransfer(lab, a, c, 1 << 20);
     expect(t.received).to.deep.equal(t.sent);

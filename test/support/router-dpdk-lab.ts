@@ -176,3 +176,9 @@ export async function tcpTransfer(lab: DemoLab, from: Site, to: Site, bytes: num
 export function mtuOf(lab: DemoLab, ns: string, dev: string): number {
   return (JSON.parse(lab.topology.exec(ns, 'ip', '-j', 'link', 'show', 'dev', dev)) as { mtu: number }[])[0]!.mtu;
 }
+
+/** Datagrams the kernel of `ns` reassembled from IPv6 fragments (Ip6ReasmOKs of /proc/net/snmp6). */
+export function ipv6Reassembled(lab: DemoLab, ns: string): number {
+  const line = lab.topology.exec(ns, 'cat', '/proc/net/snmp6').split('\n').find((l) => l.startsWith('Ip6ReasmOKs'));
+  return Number(line?.trim().split(/\s+/)[1] ?? Number.NaN);
+}
