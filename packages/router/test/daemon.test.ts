@@ -198,6 +198,25 @@ describe('daemon: two routers on loopback (fake dataplanes)', function () {
     }
   });
 
+  it('a show command computes only what it prints (dataplane stats never walks the RIB)', () => {
+    const speaker = a.router.speaker;
+    const original = speaker.routes.bind(speaker);
+    let walks = 0;
+    speaker.routes = (family) => {
+      walks++;
+      return original(family);
+    };
+    try {
+      daemon.runShowCommand(daemon.showContextOf(a.router), ['dataplane', 'stats']);
+      daemon.runShowCommand(daemon.showContextOf(a.router), ['evpn', 'mac', 'vni', 'all']);
+      expect(walks).to.equal(0);
+      daemon.runShowCommand(daemon.showContextOf(a.router), ['bgp', 'l2vpn', 'evpn']);
+      expect(walks).to.be.above(0);
+    } finally {
+      speaker.routes = original;
+    }
+  });
+
   it('reload: a new neighbor is added and the AS cannot change', async () => {
     const cfg = a.router.currentConfig;
     const next = parseConfig(siteConfig(1, [{ site: 2, port: 9 }, { site: 3, port: 9 }]));

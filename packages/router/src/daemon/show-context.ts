@@ -98,20 +98,56 @@ function dataplaneCounters(router: Router): ShowCounter[] {
   return out;
 }
 
+/** Computes `make()` on first read and keeps it: a context serves one show command. */
+function lazy<T>(make: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = make();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * The router as show's plain data. Each part is computed only when a formatter reads it, so
+ * `show dataplane stats` costs a few counters, not a walk over every EVPN path (a site with
+ * 100k MACs polled by a monitoring script would otherwise slow its own route installation).
+ */
 export function showContextOf(router: Router): ShowContext {
-  const ribEntries: Record<string, number> = {};
-  for (const family of ['ipv4-unicast', 'ipv6-unicast', EVPN]) ribEntries[family] = router.speaker.routes(family).length;
-  const peers = router.speaker.peers();
+  const peers = lazy(() => router.speaker.peers());
   // Negotiated times mean something only on a session; FRR prints the line for established peers.
-  const timers = new Map(peers.filter((p) => p.state === 'Established').map((p) => [p.address, p.timers]));
+  const timers = lazy(() => new Map(peers().filter((p) => p.state === 'Established').map((p) => [p.address, p.timers])));
+  const ribEntries = lazy(() => {
+    const counts: Record<string, number> = {};
+    for (const family of ['ipv4-unicast', 'ipv6-unicast', EVPN]) counts[family] = router.speaker.routes(family).length;
+    return counts;
+  });
+  const routes = lazy(() => evpnRoutes(router));
+  const segments = lazy(() => vnis(router));
+  const counters = lazy(() => dataplaneCounters(router));
   return {
     routerId: router.routerId,
     localAs: router.currentConfig.bgp.asn,
-    peers,
-    timers,
-    ribEntries,
-    evpnRoutes: evpnRoutes(router),
-    vnis: vnis(router),
-    dataplane: dataplaneCounters(router),
+    get peers() {
+      return peers();
+    },
+    get timers() {
+      return timers();
+    },
+    get ribEntries() {
+      return ribEntries();
+    },
+    get evpnRoutes() {
+      return routes();
+    },
+    get vnis() {
+      return segments();
+    },
+    get dataplane() {
+      return counters();
+    },
   };
 }
