@@ -90,6 +90,14 @@ describe('daemon: two routers on loopback (fake dataplanes)', function () {
     await until('withdrawal at B', () => b.dp.remoteMacs(VNI)['02:00:00:00:00:0a'] === undefined);
   });
 
+  it('a burst of learned MACs goes out packed: a few UPDATEs, not one per MAC', async () => {
+    await until('initial exchange', () => a.dp.floodVteps(VNI).length === 1);
+    const before = b.router.speaker.peer('127.0.0.1').messagesIn.update;
+    for (let i = 0; i < 200; i++) a.dp.learn(VNI, `02:00:00:00:10:${i.toString(16).padStart(2, '0')}`);
+    await until('200 MACs at B', () => Object.keys(b.dp.remoteMacs(VNI)).length === 200);
+    expect(b.router.speaker.peer('127.0.0.1').messagesIn.update - before).to.be.at.most(3);
+  });
+
   it('a MAC moving from A to B converges with a higher sequence number', async () => {
     a.dp.learn(VNI, '02:00:00:00:00:0b');
     await until('MAC at B', () => b.dp.remoteMacs(VNI)['02:00:00:00:00:0b']);
