@@ -9,8 +9,11 @@
  * rate limit from host 1 to host 2: 1500-byte IP packets, 1514-byte frames, each one two outer
  * fragments on the carrier and a reassembly at site 2. Anchor: the demo's kernel sites (bridge +
  * vxlan, the seed's commands), hosts at MTU 1430, so the biggest datagram is 1402 bytes (1444-byte
- * frames). Figure: datagrams the far host received per second (offered minus lost), best of
- * ROUNDS; the Mbit/s column is the IP bytes that arrived.
+ * frames). Figure: frames that arrived at the far host's interface per second (its eth0 rx
+ * count), best of ROUNDS; the Mbit/s column is their IP bytes. What iperf3 itself received is shown
+ * beside it: on two shared cores the receiving iperf3 falls behind first and its socket buffer
+ * overflows, which says nothing about the path. Then the highest rate at which the path (not the
+ * receiving program) loses at most LOW_LOSS, by bisection.
  *
  * af_packet caps the fast path here: every frame is copied between the kernel and the forwarder
  * once per port, on a machine whose two cores also run the hosts' iperf3 and the routers. The
@@ -31,7 +34,9 @@ const SEARCH_SECONDS = 2;
 const LOW_LOSS = 0.001;
 
 interface Rate {
-  /** Datagrams the receiver got per second. */
+  /** Frames per second that arrived at the far host's interface. */
+  readonly arrived: number;
+  /** Datagrams per second the receiving iperf3 got. */
   readonly received: number;
   /** Datagrams the sender sent per second. */
   readonly offered: number;
@@ -47,6 +52,7 @@ interface Iperf3Udp {
 async function udpRun(lab: demo.DemoLab, from: demo.Site, to: demo.Site, payload: number, perSecond = 0, seconds = SECONDS): Promise<Rate> {
   const runner = new NetnsLab();
   try {
+    const before = rxPackets(lab, to);
     const server = await runner.start(to.hostNs, ['iperf3', '-s', '-1', '--forceflush', '-B', to.hostIpv4, '-p', String(PORT)], /Server listening/);
     const r = await lab.topology.execAsync(
       from.hostNs,
@@ -56,13 +62,20 @@ async function udpRun(lab: demo.DemoLab, from: demo.Site, to: demo.Site, payload
     await runner.stop(server);
     if (r.status !== 0) throw new Error(`iperf3 ${from.name} -> ${to.name} exited ${String(r.status)}: ${r.stdout.slice(-400)}${r.stderr}`);
     const sum = (JSON.parse(r.stdout) as Iperf3Udp).end.sum;
-    return { received: (sum.packets - sum.lost_packets) / sum.seconds, offered: sum.packets / sum.seconds, ipBytes: payload + 28 };
+    const arrived = rxPackets(lab, to) - before;
+    return { arrived: arrived / sum.seconds, received: (sum.packets - sum.lost_packets) / sum.seconds, offered: sum.packets / sum.seconds, ipBytes: payload + 28 };
   } finally {
     runner.teardown();
   }
 }
 
-const lossOf = (r: Rate) => (r.offered > 0 ? 1 - r.received / r.offered : 0);
+/** Packets the site's host has received on its interface (a few ND/ARP packets besides the test's). */
+function rxPackets(lab: demo.DemoLab, site: demo.Site): number {
+  return (JSON.parse(lab.topology.exec(site.hostNs, 'ip', '-s', '-j', 'link', 'show', 'dev', demo.HOST_IF)) as { stats64: { rx: { packets: number } } }[])[0]!.stats64.rx.packets;
+}
+
+/** What the path lost between the sender and the far host's interface. */
+const lossOf = (r: Rate) => (r.offered > 0 ? Math.max(0, 1 - r.arrived / r.offered) : 0);
 
 /**
  * The highest rate at most LOW_LOSS of whose datagrams are lost (the seed's benchmark asked for
@@ -75,10 +88,12 @@ async function lowLossRate(lab: demo.DemoLab, a: demo.Site, b: demo.Site, payloa
   let best: Rate | undefined;
   for (let i = 0; i < SEARCH_STEPS; i++) {
     const mid = (lo + hi) / 2;
-    const r = await udpRun(lab, a, b, payload, mid, SEARCH_SECONDS);
+    // A second try before giving up on a rate: the machine is shared, one hiccup is not the path.
+    let r = await udpRun(lab, a, b, payload, mid, SEARCH_SECONDS);
+    if (lossOf(r) > LOW_LOSS) r = await udpRun(lab, a, b, payload, mid, SEARCH_SECONDS);
     if (lossOf(r) <= LOW_LOSS) {
       lo = mid;
-      if (best === undefined || r.received > best.received) best = r;
+      if (best === undefined || r.arrived > best.arrived) best = r;
     } else hi = mid;
   }
   return best;
@@ -100,7 +115,7 @@ async function measure(label: string, options: demo.DemoLabOptions, payload: num
     let best: Rate | undefined;
     for (let i = 0; i < ROUNDS; i++) {
       const r = await udpRun(lab, a, b, payload);
-      if (best === undefined || r.received > best.received) best = r;
+      if (best === undefined || r.arrived > best.arrived) best = r;
     }
     return { full: best!, lowLoss: await lowLossRate(lab, a, b, payload, best!) };
   } finally {
@@ -110,11 +125,11 @@ async function measure(label: string, options: demo.DemoLabOptions, payload: num
 
 function row(name: string, r: Rate | undefined, anchor: Rate | undefined): string {
   if (r === undefined || anchor === undefined) return `  ${name.padEnd(40)}  no rate with at most ${LOW_LOSS * 100}% loss found`;
-  const mbit = (r.received * r.ipBytes * 8) / 1e6;
+  const mbit = (r.arrived * r.ipBytes * 8) / 1e6;
   const loss = lossOf(r) * 100;
   return (
-    `  ${name.padEnd(40)}  ${`${r.ipBytes + 14} B`.padStart(7)}  ${formatRate(r.received, 'frames').padStart(16)}  ${`${mbit.toFixed(0)} Mbit/s`.padStart(12)}  ` +
-    `${`${(r.received / anchor.received).toFixed(2)}x`.padStart(9)}  offered ${formatRate(r.offered, 'frames')}, lost ${loss.toFixed(1)}%`
+    `  ${name.padEnd(40)}  ${`${r.ipBytes + 14} B`.padStart(7)}  ${formatRate(r.arrived, 'frames').padStart(16)}  ${`${mbit.toFixed(0)} Mbit/s`.padStart(12)}  ` +
+    `${`${(r.arrived / anchor.arrived).toFixed(2)}x`.padStart(9)}  offered ${formatRate(r.offered, 'frames')}, path lost ${loss.toFixed(1)}%, iperf3 got ${formatRate(r.received, 'datagrams')}`
   );
 }
 
@@ -128,7 +143,7 @@ async function main(): Promise<void> {
   }
   const kernel = await measure('kern', {}, demo.HOST_MTU - 28);
   const fast = await measure('dpdk', { dataplane: 'dpdk' }, demo.FAST_PATH_HOST_MTU - 28);
-  const head = `  ${'case'.padEnd(40)}  ${'frame'.padStart(7)}  ${'received'.padStart(16)}  ${'IP'.padStart(12)}  ${'x anchor'.padStart(9)}`;
+  const head = `  ${'case'.padEnd(40)}  ${'frame'.padStart(7)}  ${'at far host'.padStart(16)}  ${'IP'.padStart(12)}  ${'x anchor'.padStart(9)}`;
   const table = (title: string, pick: (m: Measured) => Rate | undefined) => {
     console.log(`\n${title}  (anchor: kernel vxlan + bridge, host MTU ${demo.HOST_MTU}, same run)`);
     console.log(head);
@@ -137,7 +152,7 @@ async function main(): Promise<void> {
     console.log(row('kernel vxlan (anchor)', pick(kernel), pick(kernel)));
   };
   table(`Host to host across VNI 550, UDP at full speed, best of ${ROUNDS} x ${SECONDS} s`, (m) => m.full);
-  table(`The same at the highest rate losing at most ${LOW_LOSS * 100}% (bisection, ${SEARCH_STEPS} x ${SEARCH_SECONDS} s)`, (m) => m.lowLoss);
+  table(`The highest rate whose path loses at most ${LOW_LOSS * 100}% (bisection, ${SEARCH_STEPS} steps of ${SEARCH_SECONDS} s)`, (m) => m.lowLoss);
   console.log('  The fast path carries 1514-byte frames over the 1500-byte underlay; the kernel cannot, so its frames are 1444 bytes.');
 }
 

@@ -44,7 +44,7 @@ describe('the demo topology with DPDK sites: what it generates', () => {
     expect(errors).to.deep.equal([]);
     expect(config?.dpdk).to.deep.include({ underlay: { device: 'net_af_packet0', tap: 'tnp1s0' }, mtu: 1500, idleSleepUs: demo.DEMO_IDLE_SLEEP_US });
     expect(config?.dpdk?.lan).to.deep.equal([{ device: 'net_af_packet1', tap: 'tnp4s0', vni: 550 }]);
-    expect(config?.dpdk?.ealArgs.join(' ')).to.contain('--vdev net_af_packet0,iface=enp1s0 --vdev net_af_packet1,iface=enp4s0');
+    expect(config?.dpdk?.ealArgs.join(' ')).to.match(/--vdev net_af_packet0,iface=enp1s0\b.* --vdev net_af_packet1,iface=enp4s0\b/);
   });
 
   it('a kernel site next to them keeps the seed’s configuration, without the block', () => {
