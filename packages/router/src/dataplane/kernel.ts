@@ -40,6 +40,9 @@ interface LinkState {
   readonly vxlan: VniInfo | undefined;
 }
 
+/** FDB requests in flight at once (the netlink socket's receive buffer holds far more answers). */
+const SYNC_WINDOW = 64;
+
 /** Kernel answers that mean "already as asked". */
 const ALREADY_GONE = 'ERR_NETLINK_ENOENT';
 const ALREADY_THERE = 'ERR_NETLINK_EEXIST';
@@ -96,7 +99,7 @@ export class KernelDataplane implements Dataplane {
   apply(intents: readonly ForwardingIntent[]): Promise<void> {
     const touched = foldIntents(this.desired, intents);
     return this.enqueue(async () => {
-      for (const k of touched) await this.syncKey(k);
+      await this.syncAll(touched);
     });
   }
 
@@ -135,7 +138,7 @@ export class KernelDataplane implements Dataplane {
       this.running = false;
       this.desired.remoteMacs.clear();
       this.desired.floodVteps.clear();
-      for (const k of this.installedKeys()) await this.syncKey(k);
+      await this.syncAll(this.installedKeys());
       this.localMacs.clear();
     });
   }
@@ -207,11 +210,11 @@ export class KernelDataplane implements Dataplane {
     }
     for (const [vni, macs] of local) for (const [mac, port] of macs) this.learnedLocal(vni, mac, port);
 
-    for (const k of this.installedKeys()) {
-      const stale = k.kind === 'remoteMac' ? remoteMacOf(this.desired, k.vni, k.mac) === undefined : !hasFloodVtep(this.desired, k.vni, k.vtep);
-      if (stale && (await this.syncKey(k))) this.staleRemoved++;
-    }
-    for (const k of this.desiredKeys()) await this.syncKey(k);
+    const stale = this.installedKeys().filter((k) =>
+      k.kind === 'remoteMac' ? remoteMacOf(this.desired, k.vni, k.mac) === undefined : !hasFloodVtep(this.desired, k.vni, k.vtep),
+    );
+    this.staleRemoved += await this.syncAll(stale);
+    await this.syncAll(this.desiredKeys());
   }
 
   private installedKeys(): TouchedKey[] {
@@ -220,6 +223,25 @@ export class KernelDataplane implements Dataplane {
 
   private desiredKeys(): TouchedKey[] {
     return keysOf(this.desired);
+  }
+
+  /**
+   * Syncs many keys with up to SYNC_WINDOW netlink requests in flight: waiting for each answer
+   * before sending the next left the router mostly idle, at a third of what `bridge -batch`
+   * reaches. Distinct keys are independent FDB entries, so their order does not matter; a key
+   * given twice is synced once. Returns how many changed the kernel.
+   */
+  private async syncAll(keys: readonly TouchedKey[]): Promise<number> {
+    const unique = new Map<string, TouchedKey>();
+    for (const k of keys) unique.set(k.kind === 'remoteMac' ? `m${k.vni}/${k.mac}` : `f${k.vni}/${k.vtep}`, k);
+    const list = [...unique.values()];
+    let next = 0;
+    let changed = 0;
+    const worker = async () => {
+      while (next < list.length) if (await this.syncKey(list[next++]!)) changed++;
+    };
+    await Promise.all(Array.from({ length: Math.min(SYNC_WINDOW, list.length) }, worker));
+    return changed;
   }
 
   /** Makes the kernel hold the desired state of one key; true when it changed the kernel. */
@@ -303,7 +325,7 @@ export class KernelDataplane implements Dataplane {
   }
 
   private async programSegment(vni: number): Promise<void> {
-    for (const k of this.desiredKeys()) if (k.vni === vni) await this.syncKey(k);
+    await this.syncAll(this.desiredKeys().filter((k) => k.vni === vni));
   }
 
   private onNeighbor(n: NeighborMessage, removed: boolean): void {
