@@ -156,10 +156,15 @@ export class Topology {
     installExitHook();
     try {
       t.addNamespace(t.carrierNs);
-      if (t.carrier === 'routed') run(['ip', 'netns', 'exec', t.carrierNs, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
-      // The carrier is one L2 segment; with MLD snooping off it forwards ND's multicast like a
-      // plain switch, so no querier is needed. It carries no overlay multicast: BUM uses HER.
-      else t.batch(t.carrierNs, ['link add br0 type bridge mcast_snooping 0', 'link set br0 up']);
+      if (t.carrier === 'bridge') {
+        // The carrier is one L2 segment; with MLD snooping off it forwards ND's multicast like a
+        // plain switch, so no querier is needed. It carries no overlay multicast: BUM uses HER.
+        t.batch(t.carrierNs, ['link add br0 type bridge mcast_snooping 0', 'link set br0 up']);
+      } else {
+        // A router: forwarding on makes its Neighbor Advertisements carry the R bit, which is how
+        // a DPDK site's kernel flags it as the router whose MAC the forwarder sends tunnels to.
+        run(['ip', 'netns', 'exec', t.carrierNs, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
+      }
       for (const site of t.sites) {
         t.addUnderlayNode(site.routerNs, `site${site.index}`, site.vtep, site.dataplane);
         if (site.dataplane === 'kernel') t.addVni(site);
