@@ -79,6 +79,15 @@ describe('speaker: two of our speakers over loopback', function () {
     });
   }
 
+  it('routes originated in separate calls with equal attributes share UPDATEs', async () => {
+    const { a, b } = await pair(true);
+    await sleep(100);
+    const before = b.peer('127.0.0.1').messagesIn.update;
+    for (let i = 0; i < 100; i++) a.originate({ nlri: [`2001:db8:100:${i.toString(16)}::/64`], description: { communities: ['65001:9'] } });
+    await until(() => b.routes('ipv6-unicast').length === 100);
+    expect(b.peer('127.0.0.1').messagesIn.update - before).to.equal(1);
+  });
+
   it('runs over IPv6 (::1) with a 16-byte next hop', async () => {
     const a = await pool.speaker({ asn: 65001, routerId: '192.0.2.1', listen: { addresses: ['::1'], port: 0 }, ...FAST, families: ['ipv6-unicast'] });
     const b = await pool.speaker({ asn: 65001, routerId: '192.0.2.2', listen: false, ...FAST, families: ['ipv6-unicast'] });

@@ -110,6 +110,9 @@ export class Speaker {
     const out = new AdjRibOut<Nlri, RouteAttributes, RouteAttributes>({
       clusterId,
       exportAttributes: (path, to, d) => this.exportAttributes(path, to, d),
+      // By content, not object: routes originated in separate calls with equal attributes share
+      // UPDATEs (one attribute object per call would give each route an UPDATE of its own).
+      attrsKey: attributesKey,
       sameNlri: plainEqual,
     });
     rib.subscribe((changes) => this.ribChanged(changes));
