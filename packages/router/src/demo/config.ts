@@ -3,17 +3,18 @@
  * in AS 64512, update-source the site's own underlay address, EVPN with advertise-all-vni), and
  * for a DPDK site the `dataplane dpdk` block (the seed's /etc/default/gdp) for its af_packet ports.
  */
+import { cpus } from 'node:os';
 import { DEMO_ASN, DEMO_VNI, LAN_IF, LAN_TAP, UNDERLAY_IF, UNDERLAY_TAP, type Site } from './topology.js';
 
 /**
  * EAL for a forwarder on a machine that is not a DPDK box: no hugepages, no PCI, no shared files
- * (several forwarders run side by side), and the forwarding lcore free to float over CPUs 0-1
+ * (several forwarders run side by side), and the forwarding lcore free to float over every CPU
  * rather than pinned to a core the routers and hosts also need. net_tap's complaints about what a
  * namespace lacks (the multiq qdisc, rte_flow, a secondary process) would drown the routers' own
  * lines; a TAP that cannot be made still fails the forwarder's start, with its own error.
  */
 export const DEMO_EAL: readonly string[] = [
-  ...['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', '0@(0-1)'],
+  ...['--no-huge', '--no-pci', '-m', '256', '--no-shconf', '--no-telemetry', '--lcores', `0@(0-${Math.max(0, cpus().length - 1)})`],
   ...['--log-level', 'lib.eal:error', '--log-level', 'pmd.net.tap:crit'],
 ];
 /** The demo's forwarders share the machine's cores with each other: they sleep when idle. */
