@@ -161,9 +161,13 @@ function decodeVxlan(c: AttributeCursor): VxlanInfo {
   const v: VxlanInfo = { unknown: [] };
   while (c.next()) {
     switch (c.type) {
-      case IflaVxlan.id:
-        v.vni = c.u32('IFLA_VXLAN_ID');
+      case IflaVxlan.id: {
+        const vni = c.u32('IFLA_VXLAN_ID');
+        // The kernel refuses VNIs past 24 bits (VXLAN's field); one here means the bytes are not the kernel's.
+        if (vni > 0xffffff) throw new NetlinkDecodeError(NetlinkErrorCode.malformed, 'IFLA_VXLAN_ID', c.valueStart, `${vni} exceeds 24 bits`);
+        v.vni = vni;
         break;
+      }
       case IflaVxlan.local6:
         v.local6 = ipText(c.fixed(16, 'IFLA_VXLAN_LOCAL6'));
         break;
