@@ -62,8 +62,9 @@ const ROWS: readonly Row[] = [
   { rule: '§3 c', name: 'MULTI_EXIT_DISC (non-transitive) with the Partial bit', body: body(BASE + 'a0040400000001'), expect: { action: W, reason: R.flags, code: 4 } },
   { rule: '§3 c', name: 'COMMUNITIES non-transitive', body: body(BASE + '800804fde80001'), expect: { action: W, reason: R.flags, code: 8 } },
   { rule: '§3 c', name: 'EXTENDED_COMMUNITIES non-transitive', body: body(BASE + '8010080002fde800000064'), expect: { action: W, reason: R.flags, code: 16 } },
-  { rule: '§3 c + §7.6', name: 'ATOMIC_AGGREGATE flagged optional: its own approach, discard', body: body(BASE + 'c00600'), expect: { action: D, reason: R.flags, code: 6 } },
-  { rule: '§3 c + §7.7', name: 'AGGREGATOR non-transitive: discard', body: body(BASE + '8007080000fde8c0000201'), expect: { action: D, reason: R.flags, code: 7 } },
+  // §7.6 and §7.7 only discard a bad length or value; wrong flags are §3 c's treat-as-withdraw.
+  { rule: '§3 c', name: 'ATOMIC_AGGREGATE flagged optional: treat-as-withdraw, not §7.6 discard', body: body(BASE + 'c00600'), expect: { action: W, reason: R.flags, code: 6 } },
+  { rule: '§3 c', name: 'AGGREGATOR non-transitive: treat-as-withdraw, not §7.7 discard', body: body(BASE + '8007080000fde8c0000201'), expect: { action: W, reason: R.flags, code: 7 } },
   { rule: '§3 c + §7.11', name: 'MP_REACH_NLRI with the Transitive bit: AFI/SAFI disable', body: body(BASE.replace(NEXT_HOP, '') + 'c00e1a' + MP_REACH_V6.slice(6), ''), expect: { action: A, reason: R.flags, code: 14 } },
 
   // --- §3 g: duplicates ---

@@ -3,7 +3,7 @@ import type { CodecContext } from '../context.js';
 import { AttrFlag, AttrType, ErrorCode, UpdateErrorSubcode } from '../iana.js';
 import { BgpError, NotificationError } from '../errors.js';
 import { AttributeError } from './base.js';
-import { flagsAllowed, lengthAllowed, ruleFor, Rfc7606Reason } from './rules.js';
+import { flagsAllowed, lengthAllowed, ruleFor, Rfc7606Reason, strongerAction } from './rules.js';
 import type { ErrorAction, Rfc7606ReasonCode } from './rules.js';
 import { attributeCodecFor } from './path-attribute.js';
 import type { PathAttribute } from './path-attribute.js';
@@ -133,7 +133,11 @@ export function decodePathAttributes(r: Reader, ctx: CodecContext, state: Attrib
       continue;
     }
     if (!flagsAllowed(rule, flags)) {
-      problem(state, rule.malformed, Rfc7606Reason.flags, code, start, UpdateErrorSubcode.ATTRIBUTE_FLAGS_ERROR, buf.slice(start, valueEnd), family);
+      // RFC 7606 §3 c: conflicting Optional/Transitive flags are treat-as-withdraw at least, even for
+      // attributes whose malformed value or length is only discarded (ATOMIC_AGGREGATE, AGGREGATOR,
+      // AS4_*): their specifications say nothing of wrong flags. MP_REACH keeps its stronger action.
+      const action = strongerAction('treat-as-withdraw', rule.malformed);
+      problem(state, action, Rfc7606Reason.flags, code, start, UpdateErrorSubcode.ATTRIBUTE_FLAGS_ERROR, buf.slice(start, valueEnd), family);
       continue;
     }
     if (!lengthAllowed(rule.length, length, ctx.fourOctetAs)) {
