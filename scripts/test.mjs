@@ -80,6 +80,9 @@ await step('build', 'npx', ['tsc', '-b']);
 await step('typecheck (tests, benches, scripts)', 'npx', ['tsc', '-p', 'tsconfig.test.json']);
 await step('lint', 'npx', ['eslint', '.']);
 await mochaSuite();
+// Issue 9: a short in-process fuzz pass over every decoder. A fixed seed keeps CI reproducible (a
+// finding names the seed and input to replay); `npm run fuzz -- --long` is the deep run.
+await step('fuzz (short in-process pass)', 'npm', ['run', 'fuzz', '--', '--seconds', process.env.EVPN6_TS_FUZZ_SECONDS ?? '2', '--seed', '7606']);
 await nativeSuite();
 await nativeFuzzSuite();
 
