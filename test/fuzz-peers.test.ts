@@ -1,13 +1,13 @@
 /**
  * `evpn6 fuzz` against real speakers in network namespaces (issue 9), each run bounded:
- * (a) our own Speaker (EVPN registered) must show zero crashes, zero hangs and every reaction
+ * (a) our own Speaker (EVPN registered), and our router (evpn6 run) on top of it, must show zero crashes, zero hangs and every reaction
  * in the RFC 4271/7606 table; (b) GoBGP 3.10 and (c) stock FRR 8.4.4 must let the run
  * complete, and their reactions are reported — the RFC 7606 violations among them are what the
  * README's Fuzzing section lists. The fuzzer runs in its own namespace with two addresses: the
  * fuzzed session from one, the observer (which tells kept routes from withdrawn ones) from the other.
  */
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetnsLab, requirePrerequisites } from './support/netns.js';
@@ -15,6 +15,8 @@ import { RemoteSpeaker } from './support/speaker-remote.js';
 import { GoBgp } from './support/gobgp.js';
 import { Frr } from './support/frr.js';
 import { findingLines, runFuzzCli } from './support/fuzz-cli.js';
+import { waitFor } from './support/processes.js';
+import { demo } from '@evpn6/router';
 
 const TARGET = '2001:db8:f::1';
 const FUZZER = '2001:db8:f::2';
@@ -101,6 +103,40 @@ describe('evpn6 fuzz against BGP speakers (namespaces)', function () {
       expect(r.status).to.equal(0);
     } finally {
       await s.stop();
+    }
+  });
+
+  it('our router (evpn6 run, FRR-syntax config): no crash, no hang, every reaction as RFC 7606 says', async () => {
+    const config = join(dir, 'router.conf');
+    const lines = ['router bgp 65001', ' bgp router-id 192.0.2.1'];
+    for (const [address, as] of [[FUZZER, FUZZER_AS], [OBSERVER, OBSERVER_AS]] as const) {
+      lines.push(` neighbor ${address} remote-as ${as}`, ` neighbor ${address} timers 3 9`, ` neighbor ${address} passive`);
+    }
+    for (const family of ['ipv6 unicast', 'l2vpn evpn']) {
+      lines.push(` address-family ${family}`, `  neighbor ${FUZZER} activate`, `  neighbor ${OBSERVER} activate`, ' exit-address-family');
+    }
+    writeFileSync(config, `${lines.join('\n')}\n`);
+    const cli = demo.evpn6Command();
+    const router = await lab.start(
+      nsTarget,
+      [cli.file, ...cli.args, 'run', '-f', config, '--dataplane', 'none', '--socket', join(dir, 'router.sock'), '--log-level', 'warn'],
+      undefined,
+    );
+    try {
+      await waitFor('the router listening', () => (lab.tryExec(nsTarget, 'ss', '-Htln', 'sport = :179').stdout.includes('179') ? true : undefined), 30000, 200);
+      const r = await runFuzzCli(nsFuzz, fuzzArgs(9004), join(dir, 'router'), (SECONDS + 90) * 1000);
+      report('evpn6 run', r);
+      expect(r.stderr).to.equal('');
+      // Fewer cases than against the bare Speaker: the router keeps the default IdleHold backoff
+      // (1 s doubling), so after each NOTIFICATION it takes longer to accept the next session.
+      expect(r.cases).to.be.greaterThan(5);
+      expect(r.counts).to.deep.equal({ ...r.counts, crash: 0, hang: 0, unexpected: 0, rfc7606: 0 });
+      expect(r.findings).to.deep.equal([]);
+      expect(r.status).to.equal(0);
+      expect(router.exitCode, 'the router is still running').to.equal(null);
+    } finally {
+      router.kill('SIGTERM');
+      await new Promise((resolve) => (router.exitCode !== null ? resolve(null) : router.once('exit', resolve)));
     }
   });
 

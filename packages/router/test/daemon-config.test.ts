@@ -46,6 +46,7 @@ describe('daemon: configuration to speaker and engine', () => {
         ' neighbor 2001:db8::3 remote-as internal',
         ' neighbor 2001:db8::3 timers 3 9',
         ' neighbor 2001:db8::3 shutdown message maintenance',
+        ' neighbor 2001:db8::3 passive',
         ' address-family ipv6 unicast',
         '  neighbor 2001:db8::3 activate',
         ' address-family l2vpn evpn',
@@ -60,7 +61,8 @@ describe('daemon: configuration to speaker and engine', () => {
     expect(n2).to.include({ address: '2001:db8::2', remoteAs: 64513, localAddress: '2001:db8::1', keepalive: 60, holdTime: 180, routeReflectorClient: false });
     expect(n2!.families).to.deep.equal(['l2vpn-evpn']);
     expect(n2!.exportFilter).to.be.a('function');
-    expect(n3).to.include({ keepalive: 3, holdTime: 9, routeReflectorClient: true, shutdown: 'maintenance' });
+    expect(n3).to.include({ keepalive: 3, holdTime: 9, routeReflectorClient: true, shutdown: 'maintenance', passive: true });
+    expect(n2).not.to.have.property('passive');
     expect(n3!.families).to.deep.equal(['ipv6-unicast', 'l2vpn-evpn']);
     expect(n3).not.to.have.property('localAddress');
     expect(n3).not.to.have.property('exportFilter');

@@ -172,6 +172,11 @@ const bgpCommands: Record<string, Handler> = {
     const n = definedNeighbor(p, l);
     if (n) n.shutdown = l.words.length > 4 ? { message: restOfLine(l, 4) } : {};
   },
+  'neighbor passive'(p, l) {
+    if (!p.arity(l, 3, 'neighbor ADDRESS passive')) return;
+    const n = definedNeighbor(p, l);
+    if (n) n.passive = true;
+  },
   'address-family'(p, l) {
     const family = l.words.slice(1).map((w) => w.text).join(' ');
     if (family === 'ipv6 unicast') p.context = 'ipv6-unicast';
@@ -327,7 +332,7 @@ export const UNSUPPORTED = new Set([
   'neighbor peer-group', 'neighbor interface', 'neighbor password', 'neighbor ebgp-multihop', 'neighbor bfd',
   'neighbor capability', 'neighbor ttl-security', 'neighbor local-as', 'neighbor allowas-in', 'neighbor route-map',
   'neighbor prefix-list', 'neighbor soft-reconfiguration', 'neighbor next-hop-self', 'neighbor send-community',
-  'neighbor advertisement-interval', 'neighbor passive', 'neighbor disable-connected-check', 'neighbor maximum-prefix',
+  'neighbor advertisement-interval', 'neighbor disable-connected-check', 'neighbor maximum-prefix',
   'neighbor addpath-tx-all-paths', 'neighbor enforce-first-as', 'neighbor solo', 'neighbor weight',
 ]);
 

@@ -67,6 +67,7 @@ function build(p: ConfigParser, dpdk: DpdkConfig | undefined): RouterConfig {
     ...(n.timers ? { timers: n.timers } : {}),
     ...(n.description !== undefined ? { description: n.description } : {}),
     ...(n.shutdown ? { shutdown: n.shutdown } : {}),
+    ...(n.passive ? { passive: true } : {}),
     ipv6Unicast: { ...n.ipv6Unicast },
     evpn: { ...n.evpn },
   }));

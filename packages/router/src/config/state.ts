@@ -46,6 +46,7 @@ export interface NeighborState {
   timers?: { keepalive: number; hold: number };
   description?: string;
   shutdown?: { message?: string };
+  passive?: boolean;
   ipv6Unicast: FamilyState;
   evpn: FamilyState & { pmsiIpv4Form: boolean };
 }

@@ -19,6 +19,7 @@ export function summarizeConfig(c: RouterConfig): string[] {
       `families ${families.length > 0 ? families.join(',') : 'none'}`,
       n.evpn.routeReflectorClient || n.ipv6Unicast.routeReflectorClient ? 'route-reflector-client' : '',
       n.evpn.pmsiIpv4Form ? 'pmsi-ipv4-form' : '',
+      n.passive ? 'passive' : '',
       n.shutdown ? 'shutdown' : '',
     ].filter(Boolean);
     out.push(`  ${n.address}: ${parts.join(', ')}`);

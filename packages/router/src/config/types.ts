@@ -42,6 +42,8 @@ export interface NeighborConfig {
   readonly description?: string;
   /** `neighbor X shutdown [message TEXT]`: configured but administratively down. */
   readonly shutdown?: { readonly message?: string };
+  /** `neighbor X passive`: never connect, only accept the peer's connection. */
+  readonly passive?: boolean;
   readonly ipv6Unicast: NeighborFamilyConfig;
   readonly evpn: NeighborEvpnConfig;
 }

@@ -112,6 +112,7 @@ export function neighborOptions(n: NeighborConfig, interfaces: InterfaceAddresse
     ...(localAddress !== undefined ? { localAddress } : {}),
     ...(n.description !== undefined ? { description: n.description } : {}),
     ...(n.shutdown !== undefined ? { shutdown: n.shutdown.message ?? true } : {}),
+    ...(n.passive === true ? { passive: true } : {}),
     // A peer that cannot take the IPv6 PMSI form (stock FRR 8.4) never gets an IMET it would
     // answer with a session reset; see docs/config.md `pmsi-ipv4-form`.
     ...(n.evpn.pmsiIpv4Form ? { exportFilter: legacyFrrEvpnFilter } : {}),
