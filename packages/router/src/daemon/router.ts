@@ -14,7 +14,7 @@ import type { Dataplane, DataplaneEvent, VniInfo } from '../dataplane/types.js';
 import { DaemonError, DaemonErrorCode } from './errors.js';
 import type { DaemonLogger } from './logger.js';
 import { memoryLogger } from './logger.js';
-import { chooseRouterId, diffConfig, engineVniConfig, neighborOptions, wantedVnis, type InterfaceAddresses } from './speaker-config.js';
+import { IDLE_HOLD_MAX, chooseRouterId, diffConfig, engineVniConfig, neighborOptions, wantedVnis, type InterfaceAddresses } from './speaker-config.js';
 
 const EVPN = 'l2vpn-evpn';
 
@@ -100,6 +100,7 @@ export class Router {
       routerId,
       registry,
       listen: options.listen ?? { port: 179 },
+      idleHoldMax: IDLE_HOLD_MAX,
       logger: log.child({ component: 'bgp' }),
     });
     const engine = new MacVrfEngine({ routerId, asn: config.bgp.asn });

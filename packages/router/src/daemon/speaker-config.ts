@@ -20,6 +20,13 @@ export const DEFAULT_HOLD_TIME = 180;
  * whose peers reboot benefits from coming back sooner, and GoBGP uses 5.
  */
 export const CONNECT_RETRY = 10;
+/**
+ * Longest wait before a session that keeps failing is tried (and accepted) again: the backoff
+ * doubles from 1 s up to this. The speaker's own default is 120 s; a site router should be back
+ * within half a minute of its peer getting well (GoBGP's idle-hold-time-after-reset is 30 s), and
+ * a peer that keeps sending bad UPDATEs still cannot make it flap faster than that.
+ */
+export const IDLE_HOLD_MAX = 30;
 
 function isLinkLocal(address: string): boolean {
   return /^fe[89ab]/i.test(address);
