@@ -10,7 +10,7 @@ import { createSpeaker, defaultRegistry, fromHex, parseIp, toHex } from '@evpn6/
 import type { BgpRouteForEngine, EngineOutput, EvpnRoute, RemoteRouteChange } from '@evpn6/evpn';
 import { MacVrfEngine, bgpRouteFromEngine, engineKeyFromBgp, engineRouteFromBgp, formatEvpnRouteWithRd, registerEvpn } from '@evpn6/evpn';
 import type { RouterConfig } from '../config/types.js';
-import type { Dataplane, DataplaneEvent, VniInfo } from '../dataplane/types.js';
+import type { Dataplane, DataplaneEvent } from '../dataplane/types.js';
 import { DaemonError, DaemonErrorCode } from './errors.js';
 import type { DaemonLogger } from './logger.js';
 import { memoryLogger } from './logger.js';
@@ -67,7 +67,6 @@ export class Router {
   private readonly log: DaemonLogger;
   private readonly now: () => number;
   private readonly localPorts: LocalPorts = new Map();
-  private readonly segments = new Map<number, VniInfo>();
   private pendingRemote: RemoteRouteChange[] = [];
   private pendingRoutes: EngineOutput['routes'] = [];
   private routesScheduled = false;
@@ -133,11 +132,6 @@ export class Router {
 
   get dataplane(): Dataplane {
     return this.options.dataplane;
-  }
-
-  /** Segments the dataplane reported, by VNI. */
-  segmentsByVni(): ReadonlyMap<number, VniInfo> {
-    return this.segments;
   }
 
   /** The ports the VNI's local MACs were learned on, by MAC, as the dataplane said. */
@@ -210,24 +204,20 @@ export class Router {
 
   private onDataplaneEvent(e: DataplaneEvent): void {
     switch (e.kind) {
+      // The dataplane's vnis() already holds what each segment event says; the events only say when to look.
       case 'vni-added':
-        this.segments.set(e.info.vni, e.info);
         this.log.info('vni added', { vni: e.info.vni, device: e.info.device, localVtep: e.info.localVtep });
         this.syncVnis();
         return;
       case 'vni-removed':
-        this.segments.delete(e.vni);
         this.localPorts.delete(e.vni);
         this.log.info('vni removed', { vni: e.vni });
         this.syncVnis();
         return;
-      case 'local-vtep-changed': {
-        const info = this.segments.get(e.vni);
-        if (info !== undefined) this.segments.set(e.vni, { ...info, localVtep: e.localVtep });
+      case 'local-vtep-changed':
         this.log.info('local vtep changed', { vni: e.vni, localVtep: e.localVtep });
         this.syncLocalVtep();
         return;
-      }
       case 'mac-learned': {
         if (!this.engine.vnis.includes(e.vni)) return;
         let ports = this.localPorts.get(e.vni);
@@ -252,7 +242,8 @@ export class Router {
    * and the disagreement is logged.
    */
   private syncLocalVtep(): void {
-    const addresses = [...this.segments.values()]
+    const addresses = this.options.dataplane
+      .vnis()
       .filter((s) => this.engine.vnis.includes(s.vni) && s.localVtep !== null)
       .sort((a, b) => a.vni - b.vni)
       .map((s) => s.localVtep!);
@@ -261,12 +252,20 @@ export class Router {
     if (want !== this.engine.localVtep) this.guard('local vtep', () => this.engine.setLocalVtep(want, this.now()));
   }
 
-  /** Makes the engine's VNIs those the config wants among the segments present. */
-  private syncVnis(): void {
-    const want = new Set(wantedVnis(this.config, [...this.segments.keys()]));
-    for (const vni of this.engine.vnis) if (!want.has(vni)) this.guard(`remove vni ${vni}`, () => this.engine.removeVni(vni));
+  /**
+   * Makes the engine's VNIs those the config wants among the segments present. VNIs the engine
+   * already runs are configured again only after a reload (`reconfigure`): a dataplane reports
+   * its segments one event each, and re-adding every VNI on each would be quadratic at start.
+   */
+  private syncVnis(reconfigure = false): void {
+    const want = new Set(wantedVnis(this.config, this.options.dataplane.vnis().map((s) => s.vni)));
+    const running = new Set(this.engine.vnis);
+    for (const vni of running) if (!want.has(vni)) this.guard(`remove vni ${vni}`, () => this.engine.removeVni(vni));
     const blocks = new Map(this.config.bgp.evpn.vnis.map((b) => [b.vni, b]));
-    for (const vni of want) this.guard(`vni ${vni}`, () => this.engine.addVni(engineVniConfig(vni, blocks.get(vni)), this.now()));
+    for (const vni of want) {
+      if (running.has(vni) && !reconfigure) continue;
+      this.guard(`vni ${vni}`, () => this.engine.addVni(engineVniConfig(vni, blocks.get(vni)), this.now()));
+    }
     this.syncLocalVtep();
   }
 
@@ -349,7 +348,7 @@ export class Router {
     for (const n of d.shutdownChanged) this.speaker.setNeighborShutdown(n.address, n.shutdown === undefined ? false : (n.shutdown.message ?? true));
     if (d.networksRemoved.length > 0) this.speaker.withdraw({ nlri: d.networksRemoved });
     if (d.networksAdded.length > 0) this.speaker.originate({ nlri: d.networksAdded });
-    if (d.evpnChanged) this.syncVnis();
+    if (d.evpnChanged) this.syncVnis(true);
     const result: ReloadResult = {
       neighborsAdded: d.addedNeighbors.length,
       neighborsRemoved: d.removedNeighbors.length,
