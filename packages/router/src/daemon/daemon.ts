@@ -25,7 +25,7 @@ import type { DaemonLogger } from './logger.js';
 import { Router } from './router.js';
 import { showContextOf } from './show-context.js';
 import { runShowCommand } from './show-command.js';
-import { resolveUpdateSource, type InterfaceAddresses } from './speaker-config.js';
+import { configuredSiteAddress, type InterfaceAddresses } from './speaker-config.js';
 
 export const DATAPLANE_KINDS = ['kernel', 'dpdk', 'none'] as const;
 export type DataplaneKind = (typeof DATAPLANE_KINDS)[number];
@@ -54,10 +54,7 @@ export function hostInterfaces(): InterfaceAddresses {
  * update-source (or `network`) address, since there is no device to read it from.
  */
 function configuredSegments(config: RouterConfig, interfaces: InterfaceAddresses): VniInfo[] {
-  const vtep =
-    config.bgp.neighbors.map((n) => resolveUpdateSource(n, interfaces)).find((a) => a !== undefined) ??
-    config.bgp.ipv6Unicast.networks[0]?.split('/')[0] ??
-    null;
+  const vtep = configuredSiteAddress(config, interfaces) ?? null;
   return config.bgp.evpn.vnis.map((v) => ({ vni: v.vni, localVtep: vtep, port: VXLAN_IANA_PORT, device: `vni${v.vni}` }));
 }
 

@@ -49,6 +49,17 @@ export function resolveUpdateSource(n: NeighborConfig, interfaces: InterfaceAddr
   return (interfaces.get(src.name) ?? []).find((a) => familyOf(a) === want && !isLinkLocal(a));
 }
 
+/**
+ * The site's own address as the configuration names it: the first neighbor's update-source, else
+ * the first `network` prefix's address. Undefined when the file names none.
+ */
+export function configuredSiteAddress(config: RouterConfig, interfaces: InterfaceAddresses): string | undefined {
+  return (
+    config.bgp.neighbors.map((n) => resolveUpdateSource(n, interfaces)).find((a) => a !== undefined) ??
+    config.bgp.ipv6Unicast.networks[0]?.split('/')[0]
+  );
+}
+
 /** 32-bit FNV-1a: spreads IPv6 addresses that differ in one nibble over distinct router ids. */
 function fnv1a(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
@@ -81,9 +92,7 @@ export function chooseRouterId(config: RouterConfig, interfaces: InterfaceAddres
   }
   if (best !== undefined) return dottedQuad(best);
   const seed =
-    config.bgp.neighbors.map((n) => resolveUpdateSource(n, interfaces)).find((a) => a !== undefined) ??
-    config.bgp.ipv6Unicast.networks[0]?.split('/')[0] ??
-    [...interfaces.values()].flat().find((a) => familyOf(a) === 6 && !isLinkLocal(a) && a !== '::1');
+    configuredSiteAddress(config, interfaces) ?? [...interfaces.values()].flat().find((a) => familyOf(a) === 6 && !isLinkLocal(a) && a !== '::1');
   if (seed === undefined) {
     throw new DaemonError(DaemonErrorCode.config, 'no router id: set `bgp router-id A.B.C.D` (the host has no IPv4 address and no IPv6 address to derive one from)');
   }
