@@ -3,7 +3,7 @@ export { NoneDataplane } from './none.js';
 export { KernelDataplane } from './kernel.js';
 export { netlinkOps, DATAPLANE_GROUPS } from './rtnl-ops.js';
 export type { RtnlOps, RtnlChangeListener } from './rtnl-ops.js';
-export { foldIntents, emptyIntentTable } from './intent-table.js';
+export { foldIntents, emptyIntentTable, countRemoteMacs, countFloodVteps } from './intent-table.js';
 export type { IntentTable, TouchedKey } from './intent-table.js';
 export { DpdkDataplane } from './dpdk.js';
 export type { DpdkDataplaneOptions, ForwarderHandle, UnderlayState } from './dpdk.js';

@@ -39,11 +39,14 @@ export class FakeDataplane implements dataplane.Dataplane {
   }
 
   stats(): dataplane.DataplaneStats {
-    let remoteMacs = 0;
-    for (const m of this.table.remoteMacs.values()) remoteMacs += m.size;
-    let floodEntries = 0;
-    for (const f of this.table.floodVteps.values()) floodEntries += f.size;
-    return { vnis: this.segments.size, remoteMacs, floodEntries, localMacs: 0, staleRemoved: 0, errors: 0 };
+    return {
+      vnis: this.segments.size,
+      remoteMacs: dataplane.countRemoteMacs(this.table),
+      floodEntries: dataplane.countFloodVteps(this.table),
+      localMacs: 0,
+      staleRemoved: 0,
+      errors: 0,
+    };
   }
 
   stop(): Promise<void> {
