@@ -7,6 +7,7 @@ import type { EvpnRoute } from '@evpn6/evpn';
 import { encodeExtCommunity, parseMac, parseRd, parseRouteTarget, zeroEsi } from '@evpn6/evpn';
 import { daemon, parseConfig } from '@evpn6/router';
 import { FakeDataplane } from './support/fake-dataplane.js';
+import { until } from './support/until.js';
 
 const VNI = 550;
 
@@ -24,16 +25,6 @@ function siteConfig(self: number, peers: readonly { site: number; port: number }
 }
 
 const loopbackInterfaces = (): daemon.InterfaceAddresses => new Map([['lo', ['127.0.0.1', '::1']]]);
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Site {
   router: daemon.Router;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ForwardingIntent } from '@evpn6/evpn';
 import { dataplane, netlink, type forwarder } from '@evpn6/router';
+import { until } from './support/until.js';
 
 type Command = forwarder.ForwarderCommand;
 
@@ -90,14 +91,6 @@ async function started(state: { current: dataplane.UnderlayState }) {
   dp.on((e) => events.push(e));
   await dp.start();
   return { fwd, dp, events };
-}
-
-async function until(what: string, probe: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('dataplane: DPDK driver (fake forwarder)', () => {
