@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { COMMAND_SIZE, EVENT_SIZE } from './commands.js';
 import { ForwarderError, ForwarderErrorCode, ForwarderNativeError, ForwarderUnavailableError } from './errors.js';
+import { nativeAddonFile } from '../native-path.js';
 
 /** Counters of one port as the addon reports them. */
 export interface NativePortStats {
@@ -92,10 +92,7 @@ const ADDON_FILE = 'evpn6_forwarder.node';
 
 /** Where the addon is looked for: EVPN6_NATIVE_DIR, then native/build/Release of this checkout. */
 export function forwarderAddonPath(): string {
-  const dir = process.env['EVPN6_NATIVE_DIR'];
-  if (dir !== undefined && dir !== '') return `${dir.replace(/\/$/, '')}/${ADDON_FILE}`;
-  // src/forwarder/binding.ts and dist/forwarder/binding.js sit at the same depth under packages/router.
-  return fileURLToPath(new URL(`../../../../native/build/Release/${ADDON_FILE}`, import.meta.url));
+  return nativeAddonFile(ADDON_FILE);
 }
 
 let addon: ForwarderAddon | undefined;

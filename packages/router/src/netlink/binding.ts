@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { NETLINK_ROUTE } from './constants.js';
 import { NativeError, NativeUnavailableError } from './errors.js';
+import { nativeAddonFile } from '../native-path.js';
 
 interface AddonHandle {
   join(group: number): number;
@@ -36,10 +36,7 @@ const ADDON_FILE = 'evpn6_netlink.node';
 
 /** Where the addon is looked for: EVPN6_NATIVE_DIR, then native/build/Release of this checkout. */
 export function nativeAddonPath(): string {
-  const dir = process.env['EVPN6_NATIVE_DIR'];
-  if (dir !== undefined && dir !== '') return `${dir.replace(/\/$/, '')}/${ADDON_FILE}`;
-  // src/netlink/binding.ts and dist/netlink/binding.js sit at the same depth under packages/router.
-  return fileURLToPath(new URL(`../../../../native/build/Release/${ADDON_FILE}`, import.meta.url));
+  return nativeAddonFile(ADDON_FILE);
 }
 
 let addon: NetlinkAddon | undefined;
