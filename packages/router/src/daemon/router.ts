@@ -6,9 +6,9 @@
  * (the control socket is control.ts), no formatting (show-context.ts and show/).
  */
 import type { RouteChange, Speaker } from '@evpn6/bgp';
-import { createSpeaker, defaultRegistry, fromHex, parseIp, toHex } from '@evpn6/bgp';
-import type { BgpRouteForEngine, EngineOutput, EvpnRoute, RemoteRouteChange } from '@evpn6/evpn';
-import { MacVrfEngine, bgpRouteFromEngine, engineKeyFromBgp, engineRouteFromBgp, formatEvpnRouteWithRd, registerEvpn } from '@evpn6/evpn';
+import { createSpeaker, defaultRegistry, fromHex, parseIp } from '@evpn6/bgp';
+import type { EngineOutput, EvpnRoute, RemoteRouteChange } from '@evpn6/evpn';
+import { MacVrfEngine, bgpRouteFromEngine, engineKeyFromBgp, engineRouteFromBgp, registerEvpn } from '@evpn6/evpn';
 import type { RouterConfig } from '../config/types.js';
 import type { Dataplane, DataplaneEvent } from '../dataplane/types.js';
 import { DaemonError, DaemonErrorCode } from './errors.js';
@@ -24,11 +24,6 @@ const EVPN = 'l2vpn-evpn';
  */
 function nextHopBytes(text: string): Uint8Array {
   return /^[0-9a-f]{64}$/.test(text) ? fromHex(text) : parseIp(text);
-}
-
-/** Same text for equal next hop and attributes (byte fields as hex). */
-function attributeKey(r: BgpRouteForEngine): string {
-  return `${toHex(r.nextHop)}|${JSON.stringify(r.attributes, (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v))}`;
 }
 
 function errorText(e: unknown): string {
@@ -68,8 +63,6 @@ export class Router {
   private readonly now: () => number;
   private readonly localPorts: LocalPorts = new Map();
   private pendingRemote: RemoteRouteChange[] = [];
-  private pendingRoutes: EngineOutput['routes'] = [];
-  private routesScheduled = false;
   private flushScheduled = false;
   private dataplaneWork: Promise<void> = Promise.resolve();
   private expireTimer: NodeJS.Timeout | undefined;
@@ -271,13 +264,19 @@ export class Router {
 
   // ---- engine -> speaker and dataplane ----
 
+  /**
+   * Route changes go to the speaker one by one, in order: it packs routes of equal attributes into
+   * shared UPDATEs by content (and flushes once per turn), so a burst of learned MACs still leaves
+   * as a few UPDATEs without any grouping here.
+   */
   private apply(out: EngineOutput): void {
-    if (out.routes.length > 0) {
-      // Collected over the turn: a burst of learned MACs becomes one originate call per attribute set.
-      this.pendingRoutes.push(...out.routes);
-      if (!this.routesScheduled) {
-        this.routesScheduled = true;
-        queueMicrotask(() => this.flushRoutes());
+    for (const r of out.routes) {
+      try {
+        const bgp = bgpRouteFromEngine(r.route);
+        if (r.action === 'advertise') this.speaker.originate({ family: EVPN, nlri: [bgp.nlri], nextHop: bgp.nextHop, attributes: bgp.attributes });
+        else this.speaker.withdraw({ family: EVPN, nlri: [bgp.nlri] });
+      } catch (e) {
+        this.log.error('route not originated', { vni: r.vni, action: r.action, route: r.route, error: errorText(e) });
       }
     }
     if (out.intents.length > 0) {
@@ -286,47 +285,6 @@ export class Router {
       this.dataplaneWork = this.dataplaneWork.then(() => dp.apply(intents));
     }
     for (const e of out.events) this.log.info(e.kind.replace('-', ' '), { ...e });
-  }
-
-  /**
-   * Hands the engine's route changes to the speaker, one call per attribute set: the speaker packs
-   * NLRI that share an attribute object into one UPDATE, so a VNI's MACs (same route targets, same
-   * VTEP) go out together rather than one UPDATE each. Only the last change of each route counts,
-   * as it would had they been applied one by one.
-   */
-  private flushRoutes(): void {
-    this.routesScheduled = false;
-    const changes = this.pendingRoutes;
-    this.pendingRoutes = [];
-    if (changes.length > 0 && this.stopping === undefined) this.originate(changes);
-  }
-
-  private originate(changes: EngineOutput['routes']): void {
-    const last = new Map<string, { action: 'advertise' | 'withdraw'; bgp: BgpRouteForEngine }>();
-    for (const r of changes) {
-      try {
-        const bgp = bgpRouteFromEngine(r.route);
-        const key = formatEvpnRouteWithRd(bgp.nlri);
-        last.delete(key);
-        last.set(key, { action: r.action, bgp });
-      } catch (e) {
-        this.log.error('route not originated', { vni: r.vni, action: r.action, route: r.route, error: errorText(e) });
-      }
-    }
-    const withdrawn: EvpnRoute[] = [];
-    const groups = new Map<string, { nextHop: Uint8Array; attributes: BgpRouteForEngine['attributes']; nlri: EvpnRoute[] }>();
-    for (const { action, bgp } of last.values()) {
-      if (action === 'withdraw') {
-        withdrawn.push(bgp.nlri);
-        continue;
-      }
-      const key = attributeKey(bgp);
-      const g = groups.get(key);
-      if (g === undefined) groups.set(key, { nextHop: bgp.nextHop, attributes: bgp.attributes, nlri: [bgp.nlri] });
-      else g.nlri.push(bgp.nlri);
-    }
-    if (withdrawn.length > 0) this.speaker.withdraw({ family: EVPN, nlri: withdrawn });
-    for (const g of groups.values()) this.speaker.originate({ family: EVPN, nlri: g.nlri, nextHop: g.nextHop, attributes: g.attributes });
   }
 
   // ---- reload and stop ----
